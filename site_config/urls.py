@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from . import views
+
+admin.site.site_header = "Stalin’s USSR: teachers’ admin"
+admin.site.site_title = "Stalin’s USSR admin"
+admin.site.index_title = "Classes, people and lessons"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("accounts/", include("accounts.urls")),
+    path("lessons/", include("lessons.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,73 @@
+// Progressive enhancement for lesson pages. Without this file every note is shown, numbered,
+// after its paragraph, and each highlighted passage links to its note.
+(function () {
+  "use strict";
+
+  document.documentElement.classList.replace("no-js", "js");
+
+  function noteFor(mark) {
+    return document.getElementById(mark.dataset.note);
+  }
+
+  function closeNote(mark, returnFocus) {
+    const note = noteFor(mark);
+    if (note) note.classList.remove("is-open");
+    mark.setAttribute("aria-expanded", "false");
+    if (returnFocus) mark.focus();
+  }
+
+  function openNote(mark) {
+    // Keep one note open at a time, so the reading stays readable.
+    document.querySelectorAll('.mark[aria-expanded="true"]').forEach(function (other) {
+      if (other !== mark) closeNote(other, false);
+    });
+    const note = noteFor(mark);
+    if (!note) return;
+    note.classList.add("is-open");
+    mark.setAttribute("aria-expanded", "true");
+    note.focus({ preventScroll: false });
+  }
+
+  function setUp() {
+    const marks = document.querySelectorAll(".reading .mark");
+    marks.forEach(function (mark) {
+      mark.setAttribute("aria-expanded", "false");
+      mark.setAttribute("aria-controls", mark.dataset.note);
+      mark.addEventListener("click", function (event) {
+        event.preventDefault();
+        if (mark.getAttribute("aria-expanded") === "true") {
+          closeNote(mark, true);
+        } else {
+          openNote(mark);
+        }
+      });
+    });
+
+    document.querySelectorAll(".reading .note-back").forEach(function (link) {
+      link.addEventListener("click", function (event) {
+        const mark = document.getElementById(link.getAttribute("href").slice(1));
+        if (!mark) return;
+        event.preventDefault();
+        closeNote(mark, true);
+      });
+    });
+
+    document.addEventListener("keydown", function (event) {
+      if (event.key !== "Escape") return;
+      const open = document.querySelector('.mark[aria-expanded="true"]');
+      if (open) closeNote(open, true);
+    });
+
+    // A link to a note (#note-3) opens it.
+    if (location.hash.startsWith("#note-")) {
+      const mark = document.querySelector('.mark[data-note="' + location.hash.slice(1) + '"]');
+      if (mark) openNote(mark);
+    }
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", setUp);
+  } else {
+    setUp();
+  }
+})();

@@ -1,0 +1,84 @@
+"""The cast every test draws on, and small factories.
+
+Personas (after Zulip's ``example_user``): ``student``, ``classmate``, ``outsider`` (a student
+of another class, once classes exist), ``teacher``, ``other_teacher`` and ``superuser``.
+"""
+
+import itertools
+
+import pytest
+from django.core.cache import cache
+
+from accounts.models import User
+from accounts.services import user_set_role
+
+_serial = itertools.count(1)
+PASSWORD = "a-long-test-password-1917"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Start every test with an empty cache, so cached pages never leak between tests."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def make_user(db):
+    def factory(*, role=User.Role.STUDENT, password=PASSWORD, **overrides) -> User:
+        number = next(_serial)
+        fields = {
+            "username": f"user{number}",
+            "first_name": "Test",
+            "last_name": f"Person {number}",
+            "email": f"user{number}@example.org",
+            **overrides,
+        }
+        user = User.objects.create_user(password=password, **fields)
+        if role != User.Role.STUDENT:
+            user_set_role(user=user, role=role)
+        return user
+
+    return factory
+
+
+@pytest.fixture
+def student(make_user):
+    return make_user(username="amara", first_name="Amara", last_name="Okafor")
+
+
+@pytest.fixture
+def classmate(make_user):
+    return make_user(username="ben", first_name="Ben", last_name="Kowalski")
+
+
+@pytest.fixture
+def outsider(make_user):
+    return make_user(username="oskar", first_name="Oskar", last_name="Lind")
+
+
+@pytest.fixture
+def teacher(make_user):
+    return make_user(
+        username="hughes", first_name="Ada", last_name="Hughes", role=User.Role.TEACHER
+    )
+
+
+@pytest.fixture
+def other_teacher(make_user):
+    return make_user(username="patel", first_name="Ravi", last_name="Patel", role=User.Role.TEACHER)
+
+
+@pytest.fixture
+def superuser(db):
+    return User.objects.create_superuser(
+        username="root", email="root@example.org", password=PASSWORD
+    )
+
+
+@pytest.fixture
+def lesson(db):
+    from lessons.models import Lesson
+
+    return Lesson.objects.published().get(order=1)
