@@ -1,0 +1,41 @@
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from accounts.models import User
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seed_demo_is_refused_unless_debug(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="only runs with DEBUG on"):
+        call_command("seed_demo")
+    assert not User.objects.filter(username="teacher").exists()
+
+
+def test_seed_demo_creates_a_teacher_and_three_students_and_prints_their_sign_ins(settings, capsys):
+    settings.DEBUG = True
+    call_command("seed_demo")
+    output = capsys.readouterr().out
+    teacher = User.objects.get(username="teacher")
+    assert teacher.is_teacher and teacher.is_staff
+    students = User.objects.students()
+    assert students.count() == 3
+    for user in [teacher, *students]:
+        assert user.username in output
+    assert teacher.check_password("teach-1917-demo")
+    assert "teach-1917-demo" in output
+
+
+def test_seed_demo_twice_changes_nothing_but_restores_passwords(settings):
+    settings.DEBUG = True
+    call_command("seed_demo")
+    ids = sorted(User.objects.values_list("pk", flat=True))
+    amara = User.objects.get(username="amara")
+    amara.set_password("changed-by-a-tinkerer")
+    amara.save()
+    call_command("seed_demo")
+    assert sorted(User.objects.values_list("pk", flat=True)) == ids
+    amara.refresh_from_db()
+    assert amara.check_password("read-1924-demo")
