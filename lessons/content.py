@@ -364,7 +364,7 @@ def _find_anchor(paragraphs, values: dict, problem: _Reporter, label: str) -> An
         where += f" and suffix {suffix!r}" if suffix else ""
         problem.fail(f"{label}: quote {quote!r}{where} is not found in {READING_FILE}")
     if len(matches) > 1:
-        places = ", ".join(f"¶{number}" for number, _ in matches)
+        places = ", ".join(f"¶{number}" for number in sorted({number for number, _ in matches}))
         problem.fail(
             f"{label}: quote {quote!r} is found {len(matches)} times ({places}); "
             "add a prefix or suffix to tell them apart"
