@@ -34,8 +34,9 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS("Demo accounts (development only):"))
         rows = [("teacher", *DEMO_TEACHER)] + [("student", *row) for row in DEMO_STUDENTS]
         for role, username, first, last, password in rows:
+            name = f"{first} {last}"
             self.stdout.write(
-                f"  {role:<8} {first} {last:<10} username: {username:<8} password: {password}"
+                f"  {role:<8} {name:<16} username: {username:<8} password: {password}"
             )
         self.stdout.write("  Teachers also sign in to the admin at /admin/.")
 
