@@ -29,6 +29,21 @@ class UserAdmin(DjangoUserAdmin):
         ),
     )
 
+    def get_queryset(self, request):
+        users = super().get_queryset(request)
+        if request.user.is_superuser:
+            return users
+        if request.resolver_match and request.resolver_match.url_name == "autocomplete":
+            # Adding an existing student to a class: search the school's students.
+            return users.filter(role=User.Role.STUDENT, is_active=True)
+        # Otherwise a teacher sees only the students of the classes they teach.
+        from classroom.models import Enrolment, SchoolClass
+
+        taught = SchoolClass.objects.taught_by(request.user)
+        return users.filter(
+            pk__in=Enrolment.objects.filter(school_class__in=taught).values("student")
+        )
+
     def save_model(self, request, obj, form, change):
         # Role drives staff status and the Teachers group; keep the three in step.
         obj.is_staff = obj.role == User.Role.TEACHER or obj.is_superuser

@@ -14,7 +14,10 @@ class UserQuerySet(models.QuerySet):
 
 
 class SchoolUserManager(UserManager.from_queryset(UserQuerySet)):
-    pass
+    def create_superuser(self, username, email=None, password=None, **extra_fields):
+        # A superuser runs the site: never a student, so never offered a student's pages.
+        extra_fields.setdefault("role", User.Role.TEACHER)
+        return super().create_superuser(username, email, password, **extra_fields)
 
 
 class User(AbstractUser):

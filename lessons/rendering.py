@@ -67,14 +67,19 @@ def marked_paragraph(text: str, marks: list[Mark]) -> SafeString:
     return mark_safe("".join(pieces))
 
 
-def reading_html(lesson) -> SafeString:
-    """The lesson's reading, notes, sources, terms, people and timeline, cached by content."""
-    cache_key = f"lesson-reading:{lesson.pk}:{lesson.content_hash}:{READING_TEMPLATE_VERSION}"
-    html = cache.get(cache_key)
-    if html is None:
-        html = render_to_string("lessons/_reading.html", reading_context(lesson))
-        cache.set(cache_key, html, timeout=None)
-    return mark_safe(html)
+def lesson_html(lesson) -> dict[str, SafeString]:
+    """The lesson's rendered parts, cached by content: ``reading`` (paragraphs and notes) and
+    ``apparatus`` (sources, terms, people, timeline). Nothing in them depends on the reader."""
+    cache_key = f"lesson-html:{lesson.pk}:{lesson.content_hash}:{READING_TEMPLATE_VERSION}"
+    parts = cache.get(cache_key)
+    if parts is None:
+        context = reading_context(lesson)
+        parts = {
+            "reading": render_to_string("lessons/_reading.html", context),
+            "apparatus": render_to_string("lessons/_apparatus.html", context),
+        }
+        cache.set(cache_key, parts, timeout=None)
+    return {name: mark_safe(html) for name, html in parts.items()}
 
 
 def reading_context(lesson) -> dict:

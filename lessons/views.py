@@ -2,14 +2,23 @@ from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from classroom.models import Assignment, ReadingProgress
+from classroom.services import progress_record_open
+
 from .models import Lesson
-from .rendering import reading_html
+from .rendering import lesson_html
 
 
 @require_GET
 def lesson_index(request):
     lessons = Lesson.objects.published()
-    return render(request, "lessons/index.html", {"lessons": lessons})
+    progress = {}
+    if request.user.is_student:
+        progress = {
+            row.lesson_id: row for row in ReadingProgress.objects.filter(student=request.user)
+        }
+    rows = [(lesson, progress.get(lesson.pk)) for lesson in lessons]
+    return render(request, "lessons/index.html", {"rows": rows})
 
 
 @require_GET
@@ -24,7 +33,29 @@ def lesson_detail(request, slug):
         "lessons": lessons,
         "previous_lesson": lessons[position - 1] if position > 0 else None,
         "next_lesson": lessons[position + 1] if position + 1 < len(lessons) else None,
-        "reading": reading_html(lesson),
+        "html": lesson_html(lesson),
         "prompts": lesson.prompts.published(),
+        "assignment": _assignment_for(request, lesson),
     }
+    if request.user.is_student:
+        # Record the visit without any effort from the student.
+        context["progress"] = progress_record_open(student=request.user, lesson=lesson)
     return render(request, "lessons/detail.html", context)
+
+
+def _assignment_for(request, lesson):
+    """The assignment the student came from (?assignment=id), else their soonest due one."""
+    assignments = (
+        Assignment.objects.visible_to(request.user)
+        .filter(lesson=lesson)
+        .select_related("school_class")
+        .order_by("due_at")
+    )
+    requested = request.GET.get("assignment", "")
+    if requested.isdigit():
+        chosen = assignments.filter(pk=int(requested)).first()
+        if chosen:
+            return chosen
+    if request.user.is_student:
+        return assignments.filter(school_class__students=request.user).first()
+    return None

@@ -12,5 +12,6 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("accounts.urls")),
     path("lessons/", include("lessons.urls")),
+    path("", include("classroom.urls")),
     path("admin/", admin.site.urls),
 ]

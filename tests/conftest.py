@@ -5,6 +5,7 @@ of another class, once classes exist), ``teacher``, ``other_teacher`` and ``supe
 """
 
 import itertools
+from types import SimpleNamespace
 
 import pytest
 from django.core.cache import cache
@@ -82,3 +83,57 @@ def lesson(db):
     from lessons.models import Lesson
 
     return Lesson.objects.published().get(order=1)
+
+
+@pytest.fixture
+def make_class(db):
+    from classroom.models import SchoolClass
+
+    def factory(*, teachers=(), students=(), **overrides) -> SchoolClass:
+        number = next(_serial)
+        school_class = SchoolClass.objects.create(
+            name=overrides.pop("name", f"History {number}"), **overrides
+        )
+        school_class.teachers.set(teachers)
+        for student in students:
+            school_class.enrolments.create(student=student)
+        return school_class
+
+    return factory
+
+
+@pytest.fixture
+def make_assignment(db):
+    import datetime
+
+    from django.utils import timezone
+
+    from classroom.models import Assignment
+    from lessons.models import Lesson
+
+    def factory(*, school_class, lesson=None, **overrides) -> Assignment:
+        now = timezone.now()
+        fields = {
+            "lesson": lesson or Lesson.objects.published().first(),
+            "opens_at": now - datetime.timedelta(days=1),
+            "due_at": now + datetime.timedelta(days=7),
+            "instructions": "Read it twice and note two corrections.",
+            **overrides,
+        }
+        return Assignment.objects.create(school_class=school_class, **fields)
+
+    return factory
+
+
+@pytest.fixture
+def school(make_class, make_assignment, student, classmate, outsider, teacher, other_teacher):
+    """Two classes: ours (teacher, student, classmate) and another (other_teacher, outsider)."""
+    ours = make_class(
+        name="Year 11 History", section="11B", teachers=[teacher], students=[student, classmate]
+    )
+    theirs = make_class(name="Year 12 History", teachers=[other_teacher], students=[outsider])
+    assignment = make_assignment(school_class=ours)
+    other_assignment = make_assignment(school_class=theirs)
+    return SimpleNamespace(
+        ours=ours, theirs=theirs, assignment=assignment, other_assignment=other_assignment
+    )

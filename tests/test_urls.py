@@ -1,17 +1,16 @@
 """Every URL pattern × every persona: nothing slips past sign-in, and no URL goes untested.
 
 The URL list comes from the resolver itself, so a URL added later is walked automatically; a
-site URL missing from ``MATRIX`` fails ``test_every_site_url_is_in_the_matrix`` (after Zulip's
-"Some URLs are untested!" report).
+site URL, or an admin URL of our own apps, missing from ``MATRIX`` fails
+``test_every_url_is_in_the_matrix`` (after Zulip's "Some URLs are untested!" report).
 """
 
 import re
 from dataclasses import dataclass
 
 import pytest
+from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
-
-from lessons.models import Lesson
 
 pytestmark = pytest.mark.django_db
 
@@ -26,44 +25,88 @@ PUBLIC = {
     "admin:login",
 }
 
-SIGN_IN = "sign-in"  # a redirect to a sign-in page
-PERSONAS = ["signed_out", "student", "teacher", "superuser"]
+PERSONAS = ["signed_out", "student", "outsider", "teacher", "other_teacher", "superuser"]
+SIGN_IN = "sign-in"  # redirected to a sign-in page
+ADMIN_SIGN_IN = "admin sign-in"  # a signed-in non-staff user sent to the admin's sign-in
 
-# Expected status of a GET for each site URL and persona.
+
+def row(signed_out, student, outsider, teacher, other_teacher, superuser):
+    return dict(
+        zip(
+            PERSONAS,
+            (signed_out, student, outsider, teacher, other_teacher, superuser),
+            strict=True,
+        )
+    )
+
+
+EVERYONE_200 = row(200, 200, 200, 200, 200, 200)
+SIGNED_IN_200 = row(SIGN_IN, 200, 200, 200, 200, 200)
+OUR_CLASS = row(SIGN_IN, 200, 404, 200, 404, 200)
+OUR_CLASS_ADMIN = row(SIGN_IN, ADMIN_SIGN_IN, ADMIN_SIGN_IN, 200, 404, 200)
+ANY_TEACHER_ADMIN = row(SIGN_IN, ADMIN_SIGN_IN, ADMIN_SIGN_IN, 200, 200, 200)
+
+# Expected status of a GET, per URL name and persona. "Ours" is the student's and teacher's
+# class; the outsider and other_teacher belong to another class.
 MATRIX = {
-    "home": dict.fromkeys(PERSONAS, 200),
-    "healthz": dict.fromkeys(PERSONAS, 200),
-    "accounts:login": {"signed_out": 200, "student": 302, "teacher": 302, "superuser": 302},
-    "accounts:logout": {"signed_out": SIGN_IN, "student": 405, "teacher": 405, "superuser": 405},
-    "accounts:password_change": {
-        "signed_out": SIGN_IN,
-        "student": 200,
-        "teacher": 200,
-        "superuser": 200,
-    },
-    "accounts:password_change_done": {
-        "signed_out": SIGN_IN,
-        "student": 200,
-        "teacher": 200,
-        "superuser": 200,
-    },
-    "accounts:password_reset": dict.fromkeys(PERSONAS, 200),
-    "accounts:password_reset_done": dict.fromkeys(PERSONAS, 200),
-    "accounts:password_reset_confirm": dict.fromkeys(PERSONAS, 200),
-    "accounts:password_reset_complete": dict.fromkeys(PERSONAS, 200),
-    "lessons:index": {"signed_out": SIGN_IN, "student": 200, "teacher": 200, "superuser": 200},
-    "lessons:detail": {"signed_out": SIGN_IN, "student": 200, "teacher": 200, "superuser": 200},
+    "home": EVERYONE_200,
+    "healthz": EVERYONE_200,
+    "accounts:login": row(200, 302, 302, 302, 302, 302),
+    "accounts:logout": row(SIGN_IN, 405, 405, 405, 405, 405),
+    "accounts:password_change": SIGNED_IN_200,
+    "accounts:password_change_done": SIGNED_IN_200,
+    "accounts:password_reset": EVERYONE_200,
+    "accounts:password_reset_done": EVERYONE_200,
+    "accounts:password_reset_confirm": EVERYONE_200,
+    "accounts:password_reset_complete": EVERYONE_200,
+    "lessons:index": SIGNED_IN_200,
+    "lessons:detail": SIGNED_IN_200,
+    "classroom:dashboard": SIGNED_IN_200,
+    "classroom:join": row(SIGN_IN, 200, 200, 403, 403, 403),
+    "classroom:class_detail": OUR_CLASS,
+    "classroom:lesson_finished": row(SIGN_IN, 405, 405, 405, 405, 405),
+    # The teachers' admin for classes: scoped to the classes a teacher teaches.
+    "admin:classroom_schoolclass_changelist": ANY_TEACHER_ADMIN,
+    "admin:classroom_schoolclass_add": ANY_TEACHER_ADMIN,
+    "admin:classroom_schoolclass_change": OUR_CLASS_ADMIN,
+    "admin:classroom_schoolclass_history": OUR_CLASS_ADMIN,
+    "admin:classroom_schoolclass_delete": row(SIGN_IN, ADMIN_SIGN_IN, ADMIN_SIGN_IN, 403, 404, 200),
+    "admin:classroom_schoolclass_progress": OUR_CLASS_ADMIN,
+    "admin:classroom_schoolclass_progress_csv": OUR_CLASS_ADMIN,
+    "admin:classroom_schoolclass_import_roster": OUR_CLASS_ADMIN,
+    "admin:classroom_schoolclass_student_password": OUR_CLASS_ADMIN,
+    "admin:classroom_assignment_changelist": ANY_TEACHER_ADMIN,
+    "admin:classroom_assignment_add": ANY_TEACHER_ADMIN,
+    "admin:classroom_assignment_change": OUR_CLASS_ADMIN,
+    "admin:classroom_assignment_history": OUR_CLASS_ADMIN,
+    "admin:classroom_assignment_delete": OUR_CLASS_ADMIN,
+    # The admin's old-style object URLs redirect to the change page, which then decides.
+    "admin/classroom/schoolclass/<path:object_id>/": row(
+        SIGN_IN, ADMIN_SIGN_IN, ADMIN_SIGN_IN, 302, 302, 302
+    ),
+    "admin/classroom/assignment/<path:object_id>/": row(
+        SIGN_IN, ADMIN_SIGN_IN, ADMIN_SIGN_IN, 302, 302, 302
+    ),
 }
+OUR_ADMIN_PREFIXES = ("admin/classroom/",)
 
 
 @dataclass
 class Route:
     name: str | None  # namespaced name, e.g. "lessons:detail"
-    pattern: str  # the full pattern, for messages
+    pattern: str  # the full pattern
 
     @property
     def is_admin(self) -> bool:
         return self.pattern.startswith("admin/")
+
+    @property
+    def key(self) -> str:
+        return self.name or self.pattern
+
+    @property
+    def is_ours(self) -> bool:
+        return not self.is_admin or self.pattern.startswith(OUR_ADMIN_PREFIXES)
 
 
 def walk(resolver=None, prefix="", namespace=""):
@@ -77,97 +120,104 @@ def walk(resolver=None, prefix="", namespace=""):
             yield Route(name=name, pattern=prefix + str(entry.pattern))
 
 
-SAMPLES = {"app_label": "lessons", "url": "no-such-page/", "uidb64": "MQ", "token": "set-password"}
-
-
-def concrete(pattern: str) -> str:
-    """A real path for a pattern: each parameter replaced by a sample value."""
-    slug = Lesson.objects.published().first().slug
-
-    def sample(name, converter=""):
-        if name == "slug":
-            return slug
-        return SAMPLES.get(name, "1")
-
-    path = re.sub(r"<(?:(\w+):)?(\w+)>", lambda m: sample(m.group(2), m.group(1)), pattern)
-    path = re.sub(r"\(\?P<(\w+)>[^)]*\)", lambda m: sample(m.group(1)), path)
-    path = path.replace("^", "").replace("$", "").replace("\\", "")
-    return "/" + path
+def concrete(route: Route, school, student) -> str:
+    """A real path for a route: each parameter replaced by an object of “our” class."""
+    object_id = "1"
+    if "classroom/schoolclass/" in route.pattern:
+        object_id = str(school.ours.pk)
+    elif "classroom/assignment/" in route.pattern:
+        object_id = str(school.assignment.pk)
+    samples = {
+        "slug": school.assignment.lesson.slug,
+        "pk": str(school.ours.pk),
+        "object_id": object_id,
+        "student_id": str(student.pk),
+        "app_label": "classroom",
+        "url": "no-such-page/",
+        "uidb64": "MQ",
+        "token": "set-password",
+    }
+    path = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: samples.get(m.group(1), "1"), route.pattern)
+    path = re.sub(r"\(\?P<(\w+)>[^)]*\)", lambda m: samples.get(m.group(1), "1"), path)
+    return "/" + path.replace("^", "").replace("$", "").replace("\\", "")
 
 
 @pytest.fixture
-def personas(client, student, teacher, superuser, django_user_model):
-    from django.test import Client
-
-    clients = {"signed_out": client}
-    for name, user in (("student", student), ("teacher", teacher), ("superuser", superuser)):
-        clients[name] = Client()
-        clients[name].force_login(user)
+def clients(school, student, outsider, teacher, other_teacher, superuser):
+    clients = {"signed_out": Client()}
+    users = {
+        "student": student,
+        "outsider": outsider,
+        "teacher": teacher,
+        "other_teacher": other_teacher,
+        "superuser": superuser,
+    }
+    for persona, user in users.items():
+        clients[persona] = Client()
+        clients[persona].force_login(user)
     return clients
 
 
-def assert_redirects_to_sign_in(response, route):
-    assert response.status_code == 302, f"{route.pattern} answered {response.status_code}"
-    sign_in_pages = (reverse("accounts:login"),)
-    if route.is_admin:  # the admin also sends signed-in non-staff to its own sign-in page
-        sign_in_pages += (reverse("admin:login"),)
-    assert response.url.startswith(sign_in_pages), f"{route.pattern} redirected to {response.url}"
+def check(response, expected, route, persona):
+    where = f"{route.name or route.pattern} as {persona}"
+    if expected == SIGN_IN:
+        assert response.status_code == 302, f"{where}: {response.status_code}"
+        sign_in_pages = (reverse("accounts:login"), reverse("admin:login"))
+        assert response.url.startswith(sign_in_pages), f"{where}: to {response.url}"
+    elif expected == ADMIN_SIGN_IN:
+        assert response.status_code == 302, f"{where}: {response.status_code}"
+        assert response.url.startswith(reverse("admin:login")), f"{where}: to {response.url}"
+    else:
+        assert response.status_code == expected, f"{where}: {response.status_code}, not {expected}"
 
 
-def test_every_site_url_is_in_the_matrix():
-    untested = sorted(
-        route.name or route.pattern
-        for route in walk()
-        if not route.is_admin and (route.name not in MATRIX)
-    )
+def test_every_url_is_in_the_matrix():
+    untested = sorted(route.key for route in walk() if route.is_ours and route.key not in MATRIX)
     assert untested == [], f"Some URLs are untested: {untested}"
 
 
-def test_signed_out_visitors_reach_only_the_public_pages(client):
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_each_url_answers_each_persona_as_the_matrix_says(clients, school, student, persona):
+    for route in walk():
+        if route.is_ours:
+            response = clients[persona].get(concrete(route, school, student))
+            check(response, MATRIX[route.key][persona], route, persona)
+
+
+def test_signed_out_visitors_reach_only_the_public_pages(clients, school, student):
     routes = list(walk())
     assert len(routes) > 50  # the admin's too
     for route in routes:
-        path = concrete(route.pattern)
-        response = client.get(path)
+        response = clients["signed_out"].get(concrete(route, school, student))
         if route.name in PUBLIC:
             assert response.status_code in (200, 302), route.pattern
             if response.status_code == 302:  # e.g. the reset-confirm link's own redirect
                 assert not response.url.startswith(reverse("accounts:login"))
         else:
-            assert_redirects_to_sign_in(response, route)
+            check(response, SIGN_IN, route, "signed_out")
 
 
-def test_signed_out_posts_are_refused_too(client):
+def test_signed_out_posts_are_refused_everywhere(clients, school, student):
     for route in walk():
         if route.name in PUBLIC:
             continue
-        response = client.post(concrete(route.pattern), {"anything": "x"})
-        assert response.status_code in (302, 403), route.pattern
-        if response.status_code == 302:
-            assert_redirects_to_sign_in(response, route)
+        response = clients["signed_out"].post(concrete(route, school, student), {"x": "1"})
+        check(response, SIGN_IN, route, "signed_out")
 
 
-@pytest.mark.parametrize("persona", PERSONAS)
-def test_site_urls_answer_each_persona_as_the_matrix_says(personas, persona):
-    client = personas[persona]
-    for route in walk():
-        if route.is_admin:
-            continue
-        expected = MATRIX[route.name][persona]
-        response = client.get(concrete(route.pattern))
-        if expected == SIGN_IN:
-            assert_redirects_to_sign_in(response, route)
-        else:
-            assert response.status_code == expected, (
-                f"{route.name} as {persona}: {response.status_code}, expected {expected}"
-            )
-
-
-def test_students_never_get_an_admin_page(personas):
-    client = personas["student"]
+@pytest.mark.parametrize("persona", ["student", "outsider"])
+def test_students_never_get_an_admin_page(clients, school, student, persona):
     for route in walk():
         if route.is_admin and route.name not in PUBLIC:
-            response = client.get(concrete(route.pattern), follow=True)
+            response = clients[persona].get(concrete(route, school, student), follow=True)
             assert response.redirect_chain, route.pattern
             assert response.redirect_chain[-1][0].startswith(reverse("admin:login")), route.pattern
             assert "not authorized to access this page" in response.content.decode()
+
+
+@pytest.mark.parametrize("persona", ["teacher", "other_teacher", "superuser"])
+def test_no_admin_page_errors_for_staff(clients, school, student, persona):
+    for route in walk():
+        if route.is_admin:
+            response = clients[persona].get(concrete(route, school, student))
+            assert response.status_code < 500, f"{route.pattern} as {persona}"

@@ -17,6 +17,7 @@ ALLOWED_HOSTS: list[str] = []
 
 INSTALLED_APPS = [
     "accounts",
+    "classroom",
     "lessons",
     "lessons.rise_to_power",
     "lessons.economic_policies",
@@ -84,7 +85,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "lessons:index"
+LOGIN_REDIRECT_URL = "classroom:dashboard"
 LOGOUT_REDIRECT_URL = "home"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -95,6 +96,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en-gb"
+# The school's time zone: due dates are entered, shown and judged "overdue" in it.
 TIME_ZONE = os.environ.get("DJANGO_TIME_ZONE", "Europe/London")
 USE_I18N = True
 USE_TZ = True

@@ -58,11 +58,37 @@
       if (open) closeNote(open, true);
     });
 
+    setUpFinishing();
+
     // A link to a note (#note-3) opens it.
     if (location.hash.startsWith("#note-")) {
       const mark = document.querySelector('.mark[data-note="' + location.hash.slice(1) + '"]');
       if (mark) openNote(mark);
     }
+  }
+
+  // Reaching the end of the reading counts as finishing it: send the "I've finished reading"
+  // form in the background. Without JavaScript the student presses the button instead.
+  function setUpFinishing() {
+    const form = document.querySelector("#finish .finish-form");
+    const end = document.querySelector(".reading-end");
+    if (!form || !end || !("IntersectionObserver" in window)) return;
+    const observer = new IntersectionObserver(function (entries) {
+      if (!entries.some(function (entry) { return entry.isIntersecting; })) return;
+      observer.disconnect();
+      fetch(form.action, {
+        method: "POST",
+        body: new FormData(form),
+        headers: { "X-Requested-With": "fetch" },
+        credentials: "same-origin",
+      })
+        .then(function (response) { return response.ok ? response.text() : null; })
+        .then(function (html) {
+          if (html) document.getElementById("finish").innerHTML = html;
+        })
+        .catch(function () { /* The button still works. */ });
+    });
+    observer.observe(end);
   }
 
   if (document.readyState === "loading") {

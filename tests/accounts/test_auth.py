@@ -30,10 +30,10 @@ def test_create_user_makes_a_student():
     assert not user.is_staff
 
 
-def test_student_signs_in_and_lands_on_the_lessons(client, student):
+def test_student_signs_in_and_lands_on_their_dashboard(client, student):
     response = sign_in(client, student.username)
     assert response.status_code == 302
-    assert response.url == reverse("lessons:index")
+    assert response.url == reverse("classroom:dashboard")
     assert client.get(reverse("lessons:index")).status_code == 200
 
 
@@ -47,7 +47,7 @@ def test_sign_in_returns_to_the_page_asked_for(client, student, lesson):
 
 def test_sign_in_ignores_an_offsite_next(client, student):
     response = sign_in(client, student.username, next_url="https://evil.example/")
-    assert response.url == reverse("lessons:index")
+    assert response.url == reverse("classroom:dashboard")
 
 
 def test_wrong_password_shows_an_error_and_keeps_the_username(client, student):

@@ -88,4 +88,4 @@ def sign_in(page, live_server, username, password):
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{live_server.url}/lessons/")
+    page.wait_for_url(f"{live_server.url}/dashboard/")

@@ -28,8 +28,9 @@ def test_student_signs_in_from_the_landing_page_and_opens_a_note_by_click(
     page.get_by_label("Username").fill(student.username)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Lessons")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your dashboard")
 
+    page.get_by_role("link", name="All lessons").click()
     page.get_by_role("link", name="Stalin’s Rise to Power").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Stalin’s Rise to Power")
     mark = page.locator(".reading .mark").nth(1)
@@ -106,6 +107,7 @@ def test_public_and_student_pages_have_no_serious_accessibility_violations(
     assert axe_violations(page) == [], "sign-in page"
 
     sign_in(page, live_server, student.username, PASSWORD)
+    page.goto(f"{live_server.url}/lessons/")
     assert axe_violations(page) == [], "lesson index"
     for lesson in Lesson.objects.published():
         page.goto(f"{live_server.url}{lesson.get_absolute_url()}")

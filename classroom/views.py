@@ -1,0 +1,112 @@
+"""Classes on the site: the dashboard, joining by code, a class's page, finishing a reading."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from lessons.models import Lesson
+
+from .forms import JoinForm
+from .models import Assignment, Enrolment, ReadingProgress, SchoolClass
+from .progress import cell_for
+from .services import JoinError, class_join, progress_record_finished
+
+
+def student_assignments(user, *, school_class=None):
+    """The open assignments of ``user``'s classes with each one's status, soonest due first."""
+    now = timezone.now()
+    assignments = (
+        Assignment.objects.visible_to(user)
+        .filter(school_class__in=SchoolClass.objects.attended_by(user))
+        .select_related("lesson", "school_class")
+        .order_by("due_at", "pk")
+    )
+    if school_class is not None:
+        assignments = assignments.filter(school_class=school_class)
+    assignments = list(assignments)
+    progress = {
+        row.lesson_id: row
+        for row in ReadingProgress.objects.filter(
+            student=user, lesson__in=[assignment.lesson_id for assignment in assignments]
+        )
+    }
+    return [
+        (assignment, cell_for(assignment, progress.get(assignment.lesson_id), now))
+        for assignment in assignments
+    ]
+
+
+@require_GET
+def dashboard(request):
+    user = request.user
+    if user.is_student:
+        classes = SchoolClass.objects.attended_by(user).active().prefetch_related("teachers")
+        rows = student_assignments(user)
+        context = {
+            "classes": classes,
+            "to_do": [(a, cell) for a, cell in rows if not cell.is_done],
+            "done": [(a, cell) for a, cell in rows if cell.is_done],
+        }
+        return render(request, "classroom/dashboard_student.html", context)
+    classes = (
+        SchoolClass.objects.taught_by(user)
+        .active()
+        .prefetch_related(
+            "teachers",
+            Prefetch("assignments", queryset=Assignment.objects.select_related("lesson")),
+        )
+        .with_student_count()
+    )
+    return render(request, "classroom/dashboard_teacher.html", {"classes": classes})
+
+
+@require_http_methods(["GET", "POST"])
+def join(request):
+    if not request.user.is_student:
+        raise PermissionDenied("Teachers are added to classes in the admin.")
+    form = JoinForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            school_class = class_join(
+                user=request.user,
+                code=form.cleaned_data["code"],
+                ip_address=request.META.get("REMOTE_ADDR"),
+            )
+        except JoinError as error:
+            form.add_error("code", str(error))
+        else:
+            messages.success(request, f"You have joined {school_class}.")
+            return redirect(school_class)
+    return render(request, "classroom/join.html", {"form": form})
+
+
+@require_GET
+def class_detail(request, pk):
+    school_class = get_object_or_404(
+        SchoolClass.objects.visible_to(request.user).prefetch_related("teachers"), pk=pk
+    )
+    is_teacher = SchoolClass.objects.taught_by(request.user).filter(pk=pk).exists()
+    context = {"school_class": school_class, "is_teacher": is_teacher, "now": timezone.now()}
+    if is_teacher:
+        context["assignments"] = school_class.assignments.select_related("lesson")
+        context["enrolments"] = Enrolment.objects.filter(school_class=school_class).select_related(
+            "student"
+        )
+    else:
+        context["rows"] = student_assignments(request.user, school_class=school_class)
+    return render(request, "classroom/class_detail.html", context)
+
+
+@require_POST
+def lesson_finished(request, slug):
+    """“I've finished reading”: a plain form post, also sent by the page when the end is seen."""
+    lesson = get_object_or_404(Lesson.objects.published(), slug=slug)
+    if request.user.is_student:
+        progress_record_finished(student=request.user, lesson=lesson)
+    if request.htmx or request.headers.get("X-Requested-With") == "fetch":
+        return render(request, "classroom/_finished.html", {"lesson": lesson, "finished": True})
+    messages.success(request, f"Well done: you have finished “{lesson.title}”.")
+    return redirect(f"{lesson.get_absolute_url()}#finish")
