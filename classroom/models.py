@@ -51,7 +51,10 @@ class SchoolClassQuerySet(models.QuerySet):
         return self.filter(students=user)
 
     def with_student_count(self):
-        return self.annotate(student_count=models.Count("enrolments", distinct=True))
+        # Order explicitly: Meta.ordering does not apply to a GROUP BY query.
+        return self.annotate(student_count=models.Count("enrolments", distinct=True)).order_by(
+            *self.model._meta.ordering
+        )
 
     def visible_to(self, user):
         """Classes ``user`` may see on the site: the ones they teach or attend."""
@@ -72,6 +75,7 @@ class SchoolClass(models.Model):
         settings.AUTH_USER_MODEL,
         related_name="classes_taught",
         limit_choices_to={"role": "teacher"},
+        blank=True,
         help_text="Everyone who teaches this class; co-teachers see and manage it too.",
     )
     students = models.ManyToManyField(

@@ -20,7 +20,7 @@ def student_assignments(user, *, school_class=None):
     now = timezone.now()
     assignments = (
         Assignment.objects.visible_to(user)
-        .filter(school_class__in=SchoolClass.objects.attended_by(user))
+        .filter(school_class__in=SchoolClass.objects.attended_by(user).active())
         .select_related("lesson", "school_class")
         .order_by("due_at", "pk")
     )
