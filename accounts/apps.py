@@ -1,6 +1,12 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class AccountsConfig(AppConfig):
     name = "accounts"
     verbose_name = "Accounts"
+
+    def ready(self):
+        from .roles import ensure_teachers_group
+
+        post_migrate.connect(ensure_teachers_group, sender=self, dispatch_uid="accounts.teachers")

@@ -2,8 +2,6 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
 
-TEACHERS_GROUP = "Teachers"
-
 
 class UserQuerySet(models.QuerySet):
     def students(self):

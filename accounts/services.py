@@ -3,7 +3,8 @@
 from django.contrib.auth.models import Group
 from django.db import transaction
 
-from .models import TEACHERS_GROUP, User
+from .models import User
+from .roles import TEACHERS_GROUP
 
 
 @transaction.atomic

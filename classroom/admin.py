@@ -156,7 +156,7 @@ class SchoolClassAdmin(ScopedAdminMixin, admin.ModelAdmin):
         state = "" if school_class.join_code_enabled else " (switched off)"
         return f"{school_class.join_code_display}{state}"
 
-    @admin.display(description="")
+    @admin.display(description="Class tools")
     def class_tools(self, school_class):
         if not school_class.pk:
             return "Save the class first."

@@ -9,7 +9,8 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from accounts.models import TEACHERS_GROUP, User
+from accounts.models import User
+from accounts.roles import TEACHERS_GROUP
 from accounts.services import user_set_role
 from tests.conftest import PASSWORD
 
@@ -199,3 +200,27 @@ def test_a_student_can_never_be_staff(student):
     student.is_staff = True
     with pytest.raises(ValidationError, match="A student cannot be staff"):
         student.full_clean()
+
+
+def test_a_deleted_teachers_group_comes_back_with_the_next_migrate(teacher):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    Group.objects.filter(name=TEACHERS_GROUP).delete()
+    call_command("migrate", stdout=StringIO(), verbosity=0)
+    group = Group.objects.get(name=TEACHERS_GROUP)
+    assert {"view_lesson", "change_schoolclass", "view_user"} <= set(
+        group.permissions.values_list("codename", flat=True)
+    )
+
+
+def test_migrate_leaves_a_schools_adjusted_teachers_group_alone():
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    group = Group.objects.get(name=TEACHERS_GROUP)
+    group.permissions.remove(*group.permissions.filter(codename="add_schoolclass"))
+    call_command("migrate", stdout=StringIO(), verbosity=0)
+    assert not group.permissions.filter(codename="add_schoolclass").exists()

@@ -3,6 +3,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from accounts.models import User
+from classroom.models import Assignment, SchoolClass
 
 pytestmark = pytest.mark.django_db
 
@@ -39,3 +40,18 @@ def test_seed_demo_twice_changes_nothing_but_restores_passwords(settings):
     assert sorted(User.objects.values_list("pk", flat=True)) == ids
     amara.refresh_from_db()
     assert amara.check_password("read-1924-demo")
+
+
+def test_seed_demo_creates_a_class_with_the_students_and_two_assignments_one_overdue(settings):
+    settings.DEBUG = True
+    call_command("seed_demo")
+    call_command("seed_demo")
+    school_class = SchoolClass.objects.get()
+    assert set(school_class.students.values_list("username", flat=True)) == {
+        "amara",
+        "ben",
+        "chloe",
+    }
+    assignments = Assignment.objects.filter(school_class=school_class)
+    assert assignments.count() == 2
+    assert sum(assignment.is_overdue() for assignment in assignments) == 1
