@@ -5,13 +5,11 @@ Every list, form, inline, search, autocomplete, export and custom page goes thro
 someone else's class answers 404, never data. A superuser sees everything.
 """
 
-import csv
-
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -21,6 +19,7 @@ from django.utils.html import format_html, format_html_join
 from accounts.models import User
 from lessons.models import Lesson, Prompt
 
+from .exports import csv_response, csv_safe
 from .forms import AssignmentAdminForm, RosterImportForm, StudentPasswordForm
 from .models import Assignment, Enrolment, SchoolClass
 from .progress import progress_grid
@@ -264,12 +263,9 @@ class SchoolClassAdmin(ScopedAdminMixin, admin.ModelAdmin):
     def progress_csv_view(self, request, object_id):
         school_class = self._class_for(request, object_id)
         grid = progress_grid(school_class)
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        filename = f"progress-{school_class.name}-{timezone.localdate():%Y-%m-%d}.csv"
-        safe_filename = "".join(c if c.isalnum() or c in "-._" else "-" for c in filename)
-        response["Content-Disposition"] = f'attachment; filename="{safe_filename}"'
-        response.write("\ufeff")  # so Excel reads the UTF-8 names right
-        writer = csv.writer(response)
+        response, writer = csv_response(
+            f"progress-{school_class.name}-{timezone.localdate():%Y-%m-%d}.csv"
+        )
         writer.writerow(
             ["Student", "Username"]
             + [
@@ -280,7 +276,7 @@ class SchoolClassAdmin(ScopedAdminMixin, admin.ModelAdmin):
         )
         for row in grid.rows:
             writer.writerow(
-                [_csv_safe(row.student.display_name), _csv_safe(row.student.username)]
+                [csv_safe(row.student.display_name), csv_safe(row.student.username)]
                 + [cell.label for cell in row.cells]
             )
         return response
@@ -335,11 +331,6 @@ class SchoolClassAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 
 ROSTER_READ_LIMIT = 512 * 1024 + 1  # read one byte past the limit so the size check can say so
-
-
-def _csv_safe(value: str) -> str:
-    """Stop a spreadsheet from running a name that starts like a formula."""
-    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
 @admin.register(Assignment)

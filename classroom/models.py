@@ -201,6 +201,11 @@ class Assignment(models.Model):
         related_name="assignments",
         help_text="The lesson’s discussion prompts students must answer.",
     )
+    post_first = models.BooleanField(
+        "post before seeing classmates’ posts",
+        default=False,
+        help_text="Each student sees the class’s answers to a prompt only after posting their own.",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

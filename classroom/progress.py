@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db import models
+from django.db.models import Min
 from django.utils import timezone
 
 from .models import Assignment, Enrolment, ReadingProgress, SchoolClass
@@ -16,6 +17,7 @@ class Status(models.TextChoices):
     NOT_OPENED = "not_opened", "Not opened"
     OPENED = "opened", "Opened"
     READ = "read", "Read to the end"
+    RESPONDED = "responded", "Responded"
 
 
 @dataclass(frozen=True)
@@ -24,8 +26,10 @@ class Cell:
 
     status: Status
     is_late: bool
+    needs_response: bool = False
     opened_at: datetime | None = None
     finished_at: datetime | None = None
+    responded_at: datetime | None = None
 
     @property
     def label(self) -> str:
@@ -33,21 +37,96 @@ class Cell:
 
     @property
     def is_done(self) -> bool:
-        return self.status == Status.READ
+        """Read it, and answered the required prompts when there are any."""
+        if self.status == Status.RESPONDED:
+            return True
+        return self.status == Status.READ and not self.needs_response
 
 
-def cell_for(assignment: Assignment, progress: ReadingProgress | None, now: datetime) -> Cell:
-    """Late means read after the due time, or not read and the due time has passed."""
-    if progress is None:
-        return Cell(Status.NOT_OPENED, is_late=now > assignment.due_at)
-    if progress.finished_at is not None:
+def cell_for(
+    assignment: Assignment,
+    progress: ReadingProgress | None,
+    now: datetime,
+    *,
+    responded_at: datetime | None = None,
+    needs_response: bool = False,
+) -> Cell:
+    """Late means done after the due time, or not done and the due time has passed."""
+    due = assignment.due_at
+    opened = progress.opened_at if progress else None
+    finished = progress.finished_at if progress else None
+    if responded_at is not None:
         return Cell(
-            Status.READ,
-            is_late=progress.finished_at > assignment.due_at,
-            opened_at=progress.opened_at,
-            finished_at=progress.finished_at,
+            Status.RESPONDED, responded_at > due, needs_response, opened, finished, responded_at
         )
-    return Cell(Status.OPENED, is_late=now > assignment.due_at, opened_at=progress.opened_at)
+    if progress is None:
+        return Cell(Status.NOT_OPENED, now > due, needs_response)
+    if finished is not None:
+        late = now > due if needs_response else finished > due
+        return Cell(Status.READ, late, needs_response, opened, finished)
+    return Cell(Status.OPENED, now > due, needs_response, opened)
+
+
+class Responses:
+    """When each student first answered each prompt, per class: one query for many cells."""
+
+    def __init__(self, *, classes, students, lessons):
+        from discussions.models import Post
+
+        rows = (
+            Post.objects.filter(
+                school_class__in=classes,
+                author__in=students,
+                prompt__lesson__in=lessons,
+                is_deleted=False,
+            )
+            .values("school_class_id", "author_id", "prompt_id", "prompt__lesson_id")
+            .annotate(first=Min("created_at"))
+        )
+        self.first: dict[tuple[int, int, int], datetime] = {}
+        self.by_lesson: dict[tuple[int, int, int], datetime] = {}
+        for row in rows:
+            key = (row["school_class_id"], row["author_id"], row["prompt_id"])
+            self.first[key] = row["first"]
+            lesson_key = (row["school_class_id"], row["author_id"], row["prompt__lesson_id"])
+            earlier = self.by_lesson.get(lesson_key)
+            self.by_lesson[lesson_key] = min(earlier, row["first"]) if earlier else row["first"]
+
+    def responded_at(self, assignment: Assignment, student_id: int) -> datetime | None:
+        """When the student had answered every required prompt (any prompt, if none is)."""
+        required = [prompt.pk for prompt in assignment.required_prompts.all()]
+        if not required:
+            return self.by_lesson.get(
+                (assignment.school_class_id, student_id, assignment.lesson_id)
+            )
+        times = [self.first.get((assignment.school_class_id, student_id, pk)) for pk in required]
+        return None if None in times else max(times)
+
+
+def cells_for_student(assignments, student, *, now=None) -> list[Cell]:
+    """The student's cell for each assignment, in a fixed number of queries."""
+    now = now or timezone.now()
+    progress = {
+        row.lesson_id: row
+        for row in ReadingProgress.objects.filter(
+            student=student, lesson__in={assignment.lesson_id for assignment in assignments}
+        )
+    }
+    responses = Responses(
+        classes={a.school_class_id for a in assignments},
+        students=[student.pk],
+        lessons={a.lesson_id for a in assignments},
+    )
+    return [
+        cell_for(
+            assignment,
+            progress.get(assignment.lesson_id),
+            now,
+            responded_at=responses.responded_at(assignment, student.pk),
+            needs_response=bool(assignment.required_prompts.all()),
+        )
+        for assignment in assignments
+    ]
 
 
 @dataclass
@@ -88,27 +167,36 @@ class ProgressGrid:
 def progress_grid(school_class: SchoolClass, *, now: datetime | None = None) -> ProgressGrid:
     """Students × assignments for one class, in a fixed number of queries whatever its size."""
     now = now or timezone.now()
-    assignments = list(school_class.assignments.select_related("lesson").order_by("due_at", "pk"))
+    assignments = list(
+        school_class.assignments.select_related("lesson")
+        .prefetch_related("required_prompts")
+        .order_by("due_at", "pk")
+    )
     students = [
         enrolment.student
         for enrolment in Enrolment.objects.filter(school_class=school_class).select_related(
             "student"
         )
     ]
+    student_ids = [student.pk for student in students]
+    lesson_ids = [assignment.lesson_id for assignment in assignments]
     progress = {
         (row.student_id, row.lesson_id): row
-        for row in ReadingProgress.objects.filter(
-            student__in=[student.pk for student in students],
-            lesson__in=[assignment.lesson_id for assignment in assignments],
-        )
+        for row in ReadingProgress.objects.filter(student__in=student_ids, lesson__in=lesson_ids)
     }
+    responses = Responses(classes=[school_class.pk], students=student_ids, lessons=lesson_ids)
     columns = [Column(assignment) for assignment in assignments]
     rows = []
     for student in students:
         cells = []
         for column in columns:
+            assignment = column.assignment
             cell = cell_for(
-                column.assignment, progress.get((student.pk, column.assignment.lesson_id)), now
+                assignment,
+                progress.get((student.pk, assignment.lesson_id)),
+                now,
+                responded_at=responses.responded_at(assignment, student.pk),
+                needs_response=bool(assignment.required_prompts.all()),
             )
             column.counts[cell.status] += 1
             if cell.is_late:

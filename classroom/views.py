@@ -10,33 +10,24 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from lessons.models import Lesson
 
 from .forms import JoinForm
-from .models import Assignment, Enrolment, ReadingProgress, SchoolClass
-from .progress import cell_for
+from .models import Assignment, Enrolment, SchoolClass
+from .progress import cells_for_student
 from .services import JoinError, class_join, progress_record_finished
 
 
 def student_assignments(user, *, school_class=None):
     """The open assignments of ``user``'s classes with each one's status, soonest due first."""
-    now = timezone.now()
     assignments = (
         Assignment.objects.visible_to(user)
         .filter(school_class__in=SchoolClass.objects.attended_by(user).active())
         .select_related("lesson", "school_class")
+        .prefetch_related("required_prompts")
         .order_by("due_at", "pk")
     )
     if school_class is not None:
         assignments = assignments.filter(school_class=school_class)
     assignments = list(assignments)
-    progress = {
-        row.lesson_id: row
-        for row in ReadingProgress.objects.filter(
-            student=user, lesson__in=[assignment.lesson_id for assignment in assignments]
-        )
-    }
-    return [
-        (assignment, cell_for(assignment, progress.get(assignment.lesson_id), now))
-        for assignment in assignments
-    ]
+    return list(zip(assignments, cells_for_student(assignments, user), strict=True))
 
 
 @require_GET

@@ -4,6 +4,7 @@ from django.views.decorators.http import require_GET
 
 from classroom.models import Assignment, ReadingProgress
 from classroom.services import progress_record_open
+from discussions.threads import lesson_discussions
 
 from .models import Lesson
 from .rendering import lesson_html
@@ -34,9 +35,17 @@ def lesson_detail(request, slug):
         "previous_lesson": lessons[position - 1] if position > 0 else None,
         "next_lesson": lessons[position + 1] if position + 1 < len(lessons) else None,
         "html": lesson_html(lesson),
-        "prompts": lesson.prompts.published(),
         "assignment": _assignment_for(request, lesson),
     }
+    prompts = list(lesson.prompts.published())
+    context.update(
+        prompts=prompts,
+        **lesson_discussions(
+            request=request,
+            prompts=prompts,
+            preferred_class=context["assignment"].school_class if context["assignment"] else None,
+        ),
+    )
     if request.user.is_student:
         # Record the visit without any effort from the student.
         context["progress"] = progress_record_open(student=request.user, lesson=lesson)

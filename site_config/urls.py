@@ -13,5 +13,6 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("lessons/", include("lessons.urls")),
     path("", include("classroom.urls")),
+    path("discussions/", include("discussions.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -127,13 +127,25 @@ def make_assignment(db):
 
 @pytest.fixture
 def school(make_class, make_assignment, student, classmate, outsider, teacher, other_teacher):
-    """Two classes: ours (teacher, student, classmate) and another (other_teacher, outsider)."""
+    """Two classes: ours (teacher, student, classmate) and another (other_teacher, outsider),
+    each with an assignment of the first lesson; the student has posted in ours."""
+    from discussions.models import Post
+
     ours = make_class(
         name="Year 11 History", section="11B", teachers=[teacher], students=[student, classmate]
     )
     theirs = make_class(name="Year 12 History", teachers=[other_teacher], students=[outsider])
     assignment = make_assignment(school_class=ours)
     other_assignment = make_assignment(school_class=theirs)
+    prompt = assignment.lesson.prompts.published().first()
+    post = Post.objects.create(
+        school_class=ours, prompt=prompt, author=student, body="Stalin won by controlling ¶1."
+    )
     return SimpleNamespace(
-        ours=ours, theirs=theirs, assignment=assignment, other_assignment=other_assignment
+        ours=ours,
+        theirs=theirs,
+        assignment=assignment,
+        other_assignment=other_assignment,
+        prompt=prompt,
+        post=post,
     )

@@ -80,6 +80,15 @@ MATRIX = {
     "admin:classroom_assignment_change": OUR_CLASS_ADMIN,
     "admin:classroom_assignment_history": OUR_CLASS_ADMIN,
     "admin:classroom_assignment_delete": OUR_CLASS_ADMIN,
+    # Discussions: a class's threads are its members' only; editing is the author's only.
+    "discussions:thread": OUR_CLASS,
+    "discussions:post_create": row(SIGN_IN, 405, 405, 405, 405, 405),
+    "discussions:reply": OUR_CLASS,
+    "discussions:edit": row(SIGN_IN, 200, 404, 403, 404, 403),
+    "discussions:delete": row(SIGN_IN, 200, 404, 403, 404, 403),
+    "discussions:moderate": row(SIGN_IN, 405, 405, 405, 405, 405),
+    "discussions:responses": row(SIGN_IN, 404, 404, 200, 404, 200),
+    "discussions:responses_csv": row(SIGN_IN, 404, 404, 200, 404, 200),
     # The admin's old-style object URLs redirect to the change page, which then decides.
     "admin/classroom/schoolclass/<path:object_id>/": row(
         SIGN_IN, ADMIN_SIGN_IN, ADMIN_SIGN_IN, 302, 302, 302
@@ -127,9 +136,16 @@ def concrete(route: Route, school, student) -> str:
         object_id = str(school.ours.pk)
     elif "classroom/assignment/" in route.pattern:
         object_id = str(school.assignment.pk)
+    pk = school.ours.pk
+    if route.pattern.startswith("discussions/posts/"):
+        pk = school.post.pk
+    elif route.pattern.startswith("discussions/assignments/"):
+        pk = school.assignment.pk
     samples = {
         "slug": school.assignment.lesson.slug,
-        "pk": str(school.ours.pk),
+        "pk": str(pk),
+        "class_pk": str(school.ours.pk),
+        "prompt_pk": str(school.prompt.pk),
         "object_id": object_id,
         "student_id": str(student.pk),
         "app_label": "classroom",

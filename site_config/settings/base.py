@@ -18,6 +18,7 @@ ALLOWED_HOSTS: list[str] = []
 INSTALLED_APPS = [
     "accounts",
     "classroom",
+    "discussions",
     "lessons",
     "lessons.rise_to_power",
     "lessons.economic_policies",

@@ -59,6 +59,7 @@
     });
 
     setUpFinishing();
+    setUpCiting();
 
     // A link to a note (#note-3) opens it.
     if (location.hash.startsWith("#note-")) {
@@ -89,6 +90,35 @@
         .catch(function () { /* The button still works. */ });
     });
     observer.observe(end);
+  }
+
+  // "Cite" beside each paragraph number puts ¶N into the discussion box last used (or the
+  // first one). Without JavaScript, students type ¶N themselves; either way it becomes a link.
+  function setUpCiting() {
+    const boxes = function () { return document.querySelectorAll("textarea.post-body, .reply-form textarea"); };
+    if (!boxes().length) return;
+    let lastBox = null;
+    document.addEventListener("focusin", function (event) {
+      if (event.target.matches && event.target.matches("textarea")) lastBox = event.target;
+    });
+    document.querySelectorAll(".reading-paragraph").forEach(function (paragraph) {
+      const number = paragraph.id.replace("p", "");
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = "btn btn-outline-secondary cite-button";
+      button.textContent = "Cite";
+      button.setAttribute("aria-label", "Cite paragraph " + number + " in your post");
+      button.addEventListener("click", function () {
+        const box = (lastBox && document.body.contains(lastBox)) ? lastBox : boxes()[0];
+        if (!box) return;
+        const citation = "¶" + number + " ";
+        const at = box.selectionStart != null ? box.selectionStart : box.value.length;
+        box.value = box.value.slice(0, at) + citation + box.value.slice(at);
+        box.focus();
+        box.setSelectionRange(at + citation.length, at + citation.length);
+      });
+      paragraph.querySelector(".paragraph-number").after(button);
+    });
   }
 
   if (document.readyState === "loading") {

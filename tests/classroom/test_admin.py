@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from classroom.models import Assignment, Enrolment, ReadingProgress, SchoolClass
+from discussions.models import Post
 from lessons.models import Lesson
 
 pytestmark = pytest.mark.django_db
@@ -279,6 +280,7 @@ def test_due_date_before_the_open_date_is_refused_and_the_input_kept(client, tea
 
 def test_progress_grid_shows_each_students_status(client, teacher, school, student, classmate):
     lesson = school.assignment.lesson
+    Post.objects.all().delete()
     ReadingProgress.objects.create(student=student, lesson=lesson, finished_at=timezone.now())
     client.force_login(teacher)
     page = client.get(admin_url("schoolclass_progress", school.ours.pk)).content.decode()
@@ -288,17 +290,20 @@ def test_progress_grid_shows_each_students_status(client, teacher, school, stude
     assert "Year 12 History" not in page
 
 
-def test_progress_grid_counts_late_work(client, teacher, school, student):
+def test_progress_grid_counts_late_work(client, teacher, school, student, make_user):
     Assignment.objects.filter(pk=school.assignment.pk).update(
         due_at=timezone.now() - datetime.timedelta(hours=1)
     )
+    reader = make_user(first_name="Late", last_name="Reader")
+    Enrolment.objects.create(school_class=school.ours, student=reader)
     ReadingProgress.objects.create(
-        student=student, lesson=school.assignment.lesson, finished_at=timezone.now()
+        student=reader, lesson=school.assignment.lesson, finished_at=timezone.now()
     )
     client.force_login(teacher)
     page = client.get(admin_url("schoolclass_progress", school.ours.pk)).content.decode()
-    assert "Read to the end (late)" in page
-    assert "Not opened (late)" in page
+    assert "Read to the end (late)" in page  # the new reader
+    assert "Responded (late)" in page  # the student posted in the fixture, after the due time
+    assert "Not opened (late)" in page  # the classmate
 
 
 def test_progress_csv_has_one_row_per_student(client, teacher, school, student, classmate):
@@ -342,7 +347,7 @@ def test_progress_grid_queries_stay_constant_from_5_to_200_students(
     enrol_many(school_class, make_user, 195)
     with django_assert_max_num_queries(len(small.captured_queries)):
         page = client.get(admin_url("schoolclass_progress", school_class.pk)).content.decode()
-    assert page.count('<th scope="row">') == 200 + 4  # students plus the four total lines
+    assert page.count('<th scope="row">') == 200 + 5  # students plus the five total lines
     with django_assert_max_num_queries(len(small.captured_queries)):
         client.get(admin_url("schoolclass_progress_csv", school_class.pk))
 

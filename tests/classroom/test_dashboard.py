@@ -129,11 +129,13 @@ def test_teachers_reading_a_lesson_leave_no_progress(client, teacher, lesson):
     assert not ReadingProgress.objects.exists()
 
 
-def test_class_page_lists_the_students_assignments(client, student, school):
-    client.force_login(student)
+def test_class_page_lists_the_students_assignments(client, student, classmate, school):
+    client.force_login(classmate)
     page = client.get(school.ours.get_absolute_url()).content.decode()
     assert school.assignment.lesson.title in page
     assert "Not started" in page
+    client.force_login(student)  # who has posted in the fixture's discussion
+    assert "Done · responded" in client.get(school.ours.get_absolute_url()).content.decode()
 
 
 def test_teacher_dashboard_shows_their_classes_with_counts(client, teacher, school):

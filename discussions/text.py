@@ -1,0 +1,57 @@
+"""Students' text: cleaned on the way in, rendered safely on the way out.
+
+Stored text is exactly what the student typed (less control characters). On display it is
+escaped first, so any HTML shows as text; then a small Markdown subset applies (paragraphs,
+bold, italics, lists, quotes, links); ¶N becomes a link to that paragraph of the reading; and
+nh3 sanitises the result, whatever is stored, so no markup but that subset reaches a page.
+"""
+
+import re
+import threading
+import unicodedata
+
+import markdown
+import nh3
+from django.utils.safestring import SafeString, mark_safe
+
+ALLOWED_TAGS = {"p", "br", "strong", "em", "ul", "ol", "li", "blockquote", "a"}
+ALLOWED_ATTRIBUTES = {"a": {"href"}}
+URL_SCHEMES = {"http", "https", "mailto"}
+PARAGRAPH_CITATION = re.compile(r"¶\s?(\d{1,2})\b")
+
+_local = threading.local()
+
+
+def _markdown() -> markdown.Markdown:
+    # A Markdown instance is not thread-safe; keep one per thread, reset between uses.
+    if not hasattr(_local, "markdown"):
+        _local.markdown = markdown.Markdown(extensions=["sane_lists"], output_format="html")
+    return _local.markdown
+
+
+def clean_text(text: str) -> str:
+    """Remove control characters (NUL and friends) but keep line breaks and tabs."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return "".join(
+        char for char in text if char in "\n\t" or unicodedata.category(char) not in ("Cc", "Cs")
+    )
+
+
+def render_post(text: str, *, reading_url: str = "") -> SafeString:
+    """The post as safe HTML: escaped, a small Markdown subset, ¶N linked, sanitised."""
+    escaped = text.replace("&", "&amp;").replace("<", "&lt;")
+    converter = _markdown()
+    converter.reset()
+    html = converter.convert(escaped)
+    html = PARAGRAPH_CITATION.sub(
+        lambda match: f'<a href="{reading_url}#p{match.group(1)}">¶{match.group(1)}</a>', html
+    )
+    return mark_safe(
+        nh3.clean(
+            html,
+            tags=ALLOWED_TAGS,
+            attributes=ALLOWED_ATTRIBUTES,
+            url_schemes=URL_SCHEMES,
+            link_rel="noopener noreferrer nofollow ugc",
+        )
+    )

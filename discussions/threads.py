@@ -1,0 +1,129 @@
+"""Build what one person may see of a class's discussion of a lesson's prompts.
+
+All posts of the class for the prompts come in one query; who sees what is decided here:
+
+- the class's teachers (and superusers) see everything, hidden posts marked;
+- a hidden post shows to its author with “hidden by your teacher”, to other students not at
+  all (nor its replies);
+- a deleted post with replies stays as “deleted by author” so no one's reply disappears;
+- with “post first”, a student sees only their own posts until they have posted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from classroom.models import Assignment
+
+from .forms import PostForm
+from .models import Post
+from .services import can_moderate, can_post
+
+
+@dataclass
+class Thread:
+    school_class: object
+    prompt: object
+    posts: list  # top-level posts, each with .visible_replies
+    can_post: bool
+    is_moderator: bool
+    is_locked: bool = False  # post-first: the student has not posted yet
+    hidden_count: int = 0  # posts the student cannot see yet (post-first)
+    form: PostForm | None = None
+    total: int = field(default=0)
+
+
+def _post_first_lessons(school_class) -> set[int]:
+    return set(
+        Assignment.objects.filter(school_class=school_class, post_first=True).values_list(
+            "lesson_id", flat=True
+        )
+    )
+
+
+def build_threads(*, user, school_class, prompts, forms=None) -> list[Thread]:
+    """One :class:`Thread` per prompt, for ``user`` in ``school_class``, in two queries."""
+    prompts = list(prompts)
+    forms = forms or {}
+    is_moderator = can_moderate(user, school_class)
+    may_post = can_post(user, school_class)
+    gated_lessons = set() if is_moderator else _post_first_lessons(school_class)
+    posts = list(
+        Post.objects.filter(school_class=school_class, prompt__in=prompts)
+        .select_related("author", "reply_to__author")
+        .order_by("created_at", "pk")
+    )
+    by_prompt: dict[int, list[Post]] = {prompt.pk: [] for prompt in prompts}
+    for post in posts:
+        by_prompt[post.prompt_id].append(post)
+
+    threads = []
+    for prompt in prompts:
+        thread_posts = by_prompt[prompt.pk]
+        has_posted = any(post.author_id == user.pk and not post.is_deleted for post in thread_posts)
+        locked = prompt.lesson_id in gated_lessons and not has_posted
+        visible = [post for post in thread_posts if _visible(post, user, is_moderator, locked)]
+        tops = [post for post in visible if post.parent_id is None]
+        replies: dict[int, list[Post]] = {}
+        for post in visible:
+            if post.parent_id is not None:
+                replies.setdefault(post.parent_id, []).append(post)
+        shown = []
+        for top in tops:
+            top.visible_replies = replies.get(top.pk, [])
+            if top.is_deleted and not top.visible_replies:
+                continue  # nothing left to show
+            top.is_own = top.author_id == user.pk
+            for reply in top.visible_replies:
+                reply.is_own = reply.author_id == user.pk
+            shown.append(top)
+        shown.sort(key=lambda post: (not post.is_pinned, post.created_at, post.pk))
+        form = forms.get(prompt.pk) or (
+            PostForm(prefix=f"prompt-{prompt.pk}") if may_post else None
+        )
+        threads.append(
+            Thread(
+                school_class=school_class,
+                prompt=prompt,
+                posts=shown,
+                can_post=may_post,
+                is_moderator=is_moderator,
+                is_locked=locked,
+                hidden_count=sum(1 for p in thread_posts if not p.is_deleted) if locked else 0,
+                form=form,
+                total=sum(1 for p in visible if not p.is_deleted),
+            )
+        )
+    return threads
+
+
+def _visible(post: Post, user, is_moderator: bool, locked: bool) -> bool:
+    if is_moderator:
+        return True
+    if locked:
+        return post.author_id == user.pk
+    if post.is_hidden:
+        return post.author_id == user.pk
+    return True
+
+
+def lesson_discussions(*, request, prompts, preferred_class=None) -> dict:
+    """The discussion part of a lesson page: the reader's classes, the one shown, its threads.
+
+    A student in several classes sees one class's discussion at a time (``?class=``).
+    """
+    from classroom.models import SchoolClass
+
+    classes = list(SchoolClass.objects.visible_to(request.user).active())
+    chosen = None
+    requested = request.GET.get("class", "")
+    if requested.isdigit():
+        chosen = next((c for c in classes if c.pk == int(requested)), None)
+    if chosen is None and preferred_class is not None:
+        chosen = next((c for c in classes if c.pk == preferred_class.pk), None)
+    if chosen is None and classes:
+        chosen = classes[0]
+    threads = (
+        build_threads(user=request.user, school_class=chosen, prompts=prompts) if chosen else []
+    )
+    return {"discussion_classes": classes, "discussion_class": chosen, "threads": threads}

@@ -1,0 +1,275 @@
+"""Discussion pages. Every view reaches posts through ``Post.objects.in_classes_visible_to``
+and classes through ``SchoolClass.objects.visible_to``: outside your classes is a 404."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from classroom.exports import csv_response, csv_safe
+from classroom.models import Assignment, Enrolment, SchoolClass
+from lessons.models import Prompt
+
+from . import services
+from .forms import EditForm, PostForm, ReplyForm
+from .models import Post
+from .threads import build_threads
+
+
+def _thread_url(school_class, prompt) -> str:
+    return reverse(
+        "discussions:thread", kwargs={"class_pk": school_class.pk, "prompt_pk": prompt.pk}
+    )
+
+
+def _next_url(request, fallback: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return fallback
+
+
+def _class_and_prompt(request, class_pk, prompt_pk):
+    school_class = get_object_or_404(SchoolClass.objects.visible_to(request.user), pk=class_pk)
+    prompt = get_object_or_404(Prompt.objects.published().select_related("lesson"), pk=prompt_pk)
+    return school_class, prompt
+
+
+def _render_thread(request, school_class, prompt, *, form=None, status=200):
+    forms = {prompt.pk: form} if form is not None else None
+    [thread] = build_threads(
+        user=request.user, school_class=school_class, prompts=[prompt], forms=forms
+    )
+    thread_url = _thread_url(school_class, prompt)
+    shown_from = (request.htmx.current_url_abs_path or "") if request.htmx else request.path
+    context = {
+        "thread": thread,
+        "school_class": school_class,
+        "prompt": prompt,
+        "next_url": _next_url(request, thread_url),
+        "on_thread_page": shown_from.split("?")[0] == thread_url,
+    }
+    template = "discussions/thread.html#thread" if request.htmx else "discussions/thread.html"
+    return render(request, template, context, status=status)
+
+
+@require_GET
+def thread(request, class_pk, prompt_pk):
+    school_class, prompt = _class_and_prompt(request, class_pk, prompt_pk)
+    return _render_thread(request, school_class, prompt)
+
+
+@require_POST
+def post_create(request, class_pk, prompt_pk):
+    school_class, prompt = _class_and_prompt(request, class_pk, prompt_pk)
+    if not services.can_post(request.user, school_class):
+        raise PermissionDenied("This class is archived, so its discussions are read-only.")
+    form = PostForm(request.POST, prefix=f"prompt-{prompt.pk}")
+    if form.is_valid():
+        try:
+            post, created = services.post_create(
+                author=request.user,
+                school_class=school_class,
+                prompt=prompt,
+                body=form.cleaned_data["body"],
+                submission_key=form.cleaned_data["submission_key"],
+            )
+        except ValidationError as error:
+            form.add_error("body", error)
+        else:
+            if request.htmx:
+                return _render_thread(request, school_class, prompt)
+            if created:
+                messages.success(request, "Your post is up.")
+            fallback = _thread_url(school_class, prompt)
+            return redirect(f"{_next_url(request, fallback).split('#')[0]}#post-{post.pk}")
+    # Keep what the student typed: the bound form goes back with its errors.
+    return _render_thread(request, school_class, prompt, form=form)
+
+
+def _post_for(request, pk) -> Post:
+    """A post the user may see: in their classes, not hidden from them, not behind post-first."""
+    post = get_object_or_404(
+        Post.objects.in_classes_visible_to(request.user).select_related(
+            "school_class", "prompt__lesson", "author", "reply_to__author"
+        ),
+        pk=pk,
+    )
+    [thread] = build_threads(
+        user=request.user, school_class=post.school_class, prompts=[post.prompt]
+    )
+    visible = {p.pk for top in thread.posts for p in (top, *top.visible_replies)}
+    if post.pk not in visible:
+        raise Http404("No such post.")
+    return post
+
+
+@require_http_methods(["GET", "POST"])
+def reply(request, pk):
+    parent = _post_for(request, pk)
+    if not services.can_post(request.user, parent.school_class):
+        raise PermissionDenied("This class is archived, so its discussions are read-only.")
+    if parent.is_deleted:
+        raise Http404("That post was deleted.")
+    form = ReplyForm(request.POST or None, prefix=f"reply-{parent.pk}")
+    if request.method == "POST" and form.is_valid():
+        try:
+            post, created = services.post_create(
+                author=request.user,
+                school_class=parent.school_class,
+                prompt=parent.prompt,
+                body=form.cleaned_data["body"],
+                submission_key=form.cleaned_data["submission_key"],
+                reply_to=parent,
+            )
+        except ValidationError as error:
+            form.add_error("body", error)
+        else:
+            if request.htmx:
+                return _render_thread(request, parent.school_class, parent.prompt)
+            if created:
+                messages.success(request, "Your reply is up.")
+            fallback = _thread_url(parent.school_class, parent.prompt)
+            return redirect(f"{_next_url(request, fallback).split('#')[0]}#post-{post.pk}")
+    context = {
+        "parent": parent,
+        "form": form,
+        "next_url": _next_url(request, _thread_url(parent.school_class, parent.prompt)),
+    }
+    template = "discussions/reply.html#reply-form" if request.htmx else "discussions/reply.html"
+    return render(request, template, context)
+
+
+@require_http_methods(["GET", "POST"])
+def edit(request, pk):
+    post = _post_for(request, pk)
+    if post.author_id != request.user.pk or post.is_deleted:
+        raise PermissionDenied("Only the author can edit a post.")
+    form = EditForm(request.POST or None, initial={"body": post.body})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.post_edit(post=post, editor=request.user, body=form.cleaned_data["body"])
+        except ValidationError as error:
+            form.add_error("body", error)
+        else:
+            messages.success(request, "Your post is updated.")
+            return redirect(post.get_absolute_url())
+    return render(request, "discussions/edit.html", {"post": post, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def delete(request, pk):
+    post = _post_for(request, pk)
+    if post.author_id != request.user.pk or post.is_deleted:
+        raise PermissionDenied("Only the author can delete a post.")
+    if request.method == "POST":
+        services.post_delete(post=post, user=request.user)
+        messages.success(request, "Your post is deleted.")
+        return redirect(_thread_url(post.school_class, post.prompt))
+    return render(request, "discussions/delete.html", {"post": post})
+
+
+@require_POST
+def moderate(request, pk):
+    post = _post_for(request, pk)
+    action = request.POST.get("action", "")
+    try:
+        services.post_moderate(post=post, moderator=request.user, action=action)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    if request.htmx:
+        return _render_thread(request, post.school_class, post.prompt)
+    fallback = _thread_url(post.school_class, post.prompt)
+    return redirect(f"{_next_url(request, fallback).split('#')[0]}#post-{post.pk}")
+
+
+# Teachers: every response to an assignment -----------------------------------------------------
+
+
+def _assignment_for_teacher(request, pk) -> Assignment:
+    return get_object_or_404(
+        Assignment.objects.for_teacher(request.user).select_related("lesson", "school_class"),
+        pk=pk,
+    )
+
+
+def assignment_responses_data(assignment):
+    """(prompts, rows): each row a student with their posts per prompt, in fixed queries."""
+    prompts = list(assignment.required_prompts.filter(is_published=True)) or list(
+        assignment.lesson.prompts.published()
+    )
+    students = [
+        enrolment.student
+        for enrolment in Enrolment.objects.filter(
+            school_class=assignment.school_class
+        ).select_related("student")
+    ]
+    posts = (
+        Post.objects.filter(
+            school_class=assignment.school_class,
+            prompt__in=prompts,
+            is_deleted=False,
+            author__in=[student.pk for student in students],
+        )
+        .select_related("reply_to__author")
+        .order_by("created_at", "pk")
+    )
+    by_author: dict[int, dict[int, list[Post]]] = {}
+    for post in posts:
+        by_author.setdefault(post.author_id, {}).setdefault(post.prompt_id, []).append(post)
+    rows = []
+    for student in students:
+        mine = by_author.get(student.pk, {})
+        rows.append(
+            {
+                "student": student,
+                "cells": [(prompt, mine.get(prompt.pk, [])) for prompt in prompts],
+                "has_responded": all(mine.get(prompt.pk) for prompt in prompts),
+            }
+        )
+    return prompts, rows
+
+
+@require_GET
+def assignment_responses(request, pk):
+    assignment = _assignment_for_teacher(request, pk)
+    prompts, rows = assignment_responses_data(assignment)
+    context = {
+        "assignment": assignment,
+        "prompts": prompts,
+        "rows": rows,
+        "missing": [row["student"] for row in rows if not row["has_responded"]],
+    }
+    return render(request, "discussions/responses.html", context)
+
+
+@require_GET
+def assignment_responses_csv(request, pk):
+    assignment = _assignment_for_teacher(request, pk)
+    prompts, rows = assignment_responses_data(assignment)
+    response, writer = csv_response(
+        f"responses-{assignment.lesson.slug}-{timezone.localdate():%Y-%m-%d}.csv"
+    )
+    writer.writerow(["Student", "Username", "Prompt", "Kind", "Time", "Words", "Text"])
+    for row in rows:
+        student = row["student"]
+        for prompt, posts in row["cells"]:
+            for post in posts:
+                writer.writerow(
+                    [
+                        csv_safe(student.display_name),
+                        csv_safe(student.username),
+                        csv_safe(prompt.question),
+                        "reply" if post.is_reply else "post",
+                        timezone.localtime(post.created_at).strftime("%Y-%m-%d %H:%M"),
+                        post.word_count,
+                        csv_safe(post.body),
+                    ]
+                )
+    return response
