@@ -15,9 +15,25 @@ import nh3
 from django.utils.safestring import SafeString, mark_safe
 
 ALLOWED_TAGS = {"p", "br", "strong", "em", "ul", "ol", "li", "blockquote", "a"}
-ALLOWED_ATTRIBUTES = {"a": {"href"}}
 URL_SCHEMES = {"http", "https", "mailto"}
 PARAGRAPH_CITATION = re.compile(r"¶\s?(\d{1,2})\b")
+SAFE_HREF = re.compile(r"^(https?://|mailto:|/lessons/[\w-]+/#p\d+$)", re.IGNORECASE)
+
+
+def _keep_safe_links(tag: str, attribute: str, value: str) -> str | None:
+    # Only absolute web and mail links, and our own ¶ links: no relative tricks.
+    if attribute == "href":
+        return value if SAFE_HREF.match(value) else None
+    return value
+
+
+_CLEANER = nh3.Cleaner(
+    tags=ALLOWED_TAGS,
+    attributes={"*": set(), "a": {"href"}},
+    attribute_filter=_keep_safe_links,
+    url_schemes=URL_SCHEMES,
+    link_rel="noopener noreferrer nofollow ugc",
+)
 
 _local = threading.local()
 
@@ -25,7 +41,12 @@ _local = threading.local()
 def _markdown() -> markdown.Markdown:
     # A Markdown instance is not thread-safe; keep one per thread, reset between uses.
     if not hasattr(_local, "markdown"):
-        _local.markdown = markdown.Markdown(extensions=["sane_lists"], output_format="html")
+        converter = markdown.Markdown(extensions=["sane_lists"], output_format="html")
+        # No images: they would load from anywhere. The text shows instead.
+        converter.inlinePatterns.deregister("image_link")
+        converter.inlinePatterns.deregister("image_reference")
+        converter.inlinePatterns.deregister("short_image_ref")
+        _local.markdown = converter
     return _local.markdown
 
 
@@ -46,12 +67,4 @@ def render_post(text: str, *, reading_url: str = "") -> SafeString:
     html = PARAGRAPH_CITATION.sub(
         lambda match: f'<a href="{reading_url}#p{match.group(1)}">¶{match.group(1)}</a>', html
     )
-    return mark_safe(
-        nh3.clean(
-            html,
-            tags=ALLOWED_TAGS,
-            attributes=ALLOWED_ATTRIBUTES,
-            url_schemes=URL_SCHEMES,
-            link_rel="noopener noreferrer nofollow ugc",
-        )
-    )
+    return mark_safe(_CLEANER.clean(html))
