@@ -55,3 +55,15 @@ def test_seed_demo_creates_a_class_with_the_students_and_two_assignments_one_ove
     assignments = Assignment.objects.filter(school_class=school_class)
     assert assignments.count() == 2
     assert sum(assignment.is_overdue() for assignment in assignments) == 1
+
+
+def test_seed_demo_starts_a_discussion_once(settings):
+    from discussions.models import Post
+
+    settings.DEBUG = True
+    call_command("seed_demo")
+    call_command("seed_demo")
+    posts = Post.objects.filter(school_class=SchoolClass.objects.get())
+    assert posts.count() == 4
+    assert posts.filter(parent__isnull=False).count() == 2
+    assert posts.filter(author__username="teacher").exists()

@@ -1,4 +1,5 @@
 import datetime
+import uuid
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -38,6 +39,7 @@ class Command(BaseCommand):
             user_set_role(user=teacher, role=User.Role.TEACHER)
             students = [self._account(*account) for account in DEMO_STUDENTS]
             school_class = self._class(teacher, students)
+            self._discussion(school_class, teacher, students)
 
         self.stdout.write(self.style.SUCCESS("Demo accounts (development only):"))
         rows = [("teacher", *DEMO_TEACHER)] + [("student", *row) for row in DEMO_STUDENTS]
@@ -98,3 +100,56 @@ class Command(BaseCommand):
                 },
             )
         return school_class
+
+    def _discussion(self, school_class, teacher, students):
+        """A few posts on the first prompt, so a newcomer sees a discussion at once."""
+        from discussions.models import Post
+
+        prompt = Lesson.objects.published().first().prompts.published().first()
+        amara, ben, chloe = students
+        script = [
+            (
+                "amara-1",
+                amara,
+                None,
+                "Mostly his posts. As General Secretary he chose who "
+                "got Party jobs (¶1), so the delegates who voted were his people.",
+            ),
+            (
+                "ben-1",
+                ben,
+                None,
+                "I think his rivals beat themselves: Kamenev and Zinoviev "
+                "switched sides twice (¶3). **Stalin only had to wait.**",
+            ),
+            (
+                "chloe-1",
+                chloe,
+                "ben-1",
+                "But they switched because Stalin out-voted them every "
+                "time, and he could only do that because of his appointments.",
+            ),
+            (
+                "teacher-1",
+                teacher,
+                "amara-1",
+                "Good use of ¶1. Now check the note on "
+                "“No further action could be pursued”: does it help your case?",
+            ),
+        ]
+        made = {}
+        for key, author, answering, body in script:
+            reply_to = made.get(answering)
+            post, _ = Post.objects.update_or_create(
+                author=author,
+                submission_key=uuid.uuid5(uuid.NAMESPACE_URL, f"seed-demo/{key}"),
+                defaults={
+                    "school_class": school_class,
+                    "prompt": prompt,
+                    "body": body,
+                    "reply_to": reply_to,
+                    "parent": (reply_to.parent or reply_to) if reply_to else None,
+                },
+            )
+            made[key] = post
+        Post.objects.filter(pk=made["amara-1"].pk).update(is_exemplary=True)
