@@ -7,6 +7,7 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts"
 
     def ready(self):
+        from . import signals  # noqa: F401  (connects the sign-in log receivers)
         from .roles import ensure_teachers_group
 
         post_migrate.connect(ensure_teachers_group, sender=self, dispatch_uid="accounts.teachers")

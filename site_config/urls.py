@@ -10,6 +10,7 @@ admin.site.index_title = "Classes, people and lessons"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("privacy/", views.privacy, name="privacy"),
     path("accounts/", include("accounts.urls")),
     path("lessons/", include("lessons.urls")),
     path("", include("classroom.urls")),

@@ -18,6 +18,12 @@ def home(request):
 
 
 @login_not_required
+@require_GET
+def privacy(request):
+    return render(request, "privacy.html")
+
+
+@login_not_required
 @never_cache
 @require_GET
 def healthz(request):

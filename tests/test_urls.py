@@ -17,6 +17,7 @@ pytestmark = pytest.mark.django_db
 PUBLIC = {
     "home",
     "healthz",
+    "privacy",
     "accounts:login",
     "accounts:password_reset",
     "accounts:password_reset_done",
@@ -51,6 +52,7 @@ ANY_TEACHER_ADMIN = row(SIGN_IN, ADMIN_SIGN_IN, ADMIN_SIGN_IN, 200, 200, 200)
 MATRIX = {
     "home": EVERYONE_200,
     "healthz": EVERYONE_200,
+    "privacy": EVERYONE_200,
     "accounts:login": row(200, 302, 302, 302, 302, 302),
     "accounts:logout": row(SIGN_IN, 405, 405, 405, 405, 405),
     "accounts:password_change": SIGNED_IN_200,

@@ -1,10 +1,17 @@
-"""Production at a school: every secret and host comes from the environment, with no default."""
+"""Production at a school: every secret and host comes from the environment, with no default.
+
+A missing or unsafe value stops start-up with a message naming the variable. The README's
+“Deploying at a school” section lists them all; ``deploy/example.env`` is a filled-in example.
+"""
 
 import os
+import zoneinfo
+from datetime import timedelta
 
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
+from .base import DATABASES, STORAGES
 
 
 def require_env(name: str) -> str:
@@ -15,38 +22,123 @@ def require_env(name: str) -> str:
     return value
 
 
+def env_list(name: str) -> list[str]:
+    return [item.strip() for item in os.environ.get(name, "").split(",") if item.strip()]
+
+
+def env_flag(name: str, default: bool) -> bool:
+    value = os.environ.get(name, "").strip().lower()
+    if not value:
+        return default
+    if value not in ("true", "false", "1", "0", "yes", "no"):
+        raise ImproperlyConfigured(f"{name} must be true or false, not {value!r}.")
+    return value in ("true", "1", "yes")
+
+
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    try:
+        return int(value) if value else default
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.") from None
+
+
 DEBUG = False
+
 SECRET_KEY = require_env("DJANGO_SECRET_KEY")
-if len(SECRET_KEY) < 50 or SECRET_KEY.startswith("django-insecure"):
+if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5 or SECRET_KEY.startswith("django-insecure"):
     raise ImproperlyConfigured(
-        "DJANGO_SECRET_KEY is unsafe: use at least 50 random characters "
-        "(python -c 'import secrets; print(secrets.token_urlsafe(50))')."
+        "DJANGO_SECRET_KEY is unsafe: use at least 50 random characters, for example from "
+        "python3 -c 'import secrets; print(secrets.token_urlsafe(50))'."
     )
-ALLOWED_HOSTS = [host.strip() for host in require_env("DJANGO_ALLOWED_HOSTS").split(",")]
-CSRF_TRUSTED_ORIGINS = [
-    origin.strip()
-    for origin in os.environ.get("DJANGO_CSRF_TRUSTED_ORIGINS", "").split(",")
-    if origin.strip()
-]
-require_env("DATABASE_URL")
-DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("DJANGO_CONN_MAX_AGE", "60"))  # noqa: F405
+
+ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS")
+if not ALLOWED_HOSTS:
+    raise ImproperlyConfigured(
+        "You must set the environment variable DJANGO_ALLOWED_HOSTS (the site's host names, "
+        "comma-separated, e.g. history.school.example)."
+    )
+if "*" in ALLOWED_HOSTS:
+    raise ImproperlyConfigured("DJANGO_ALLOWED_HOSTS must name the hosts; '*' is unsafe.")
+
+CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
+for origin in CSRF_TRUSTED_ORIGINS:
+    if not origin.startswith("https://"):
+        raise ImproperlyConfigured(
+            f"DJANGO_CSRF_TRUSTED_ORIGINS entries must start with https:// ({origin!r} does not)."
+        )
+
+if not require_env("DATABASE_URL").startswith(("postgres://", "postgresql://")):
+    raise ImproperlyConfigured(
+        "DATABASE_URL must point at PostgreSQL (postgres://user:password@host:5432/name)."
+    )
+# Persistent connections, checked before reuse so a restarted database is survived.
+DATABASES["default"]["CONN_MAX_AGE"] = env_int("DJANGO_CONN_MAX_AGE", 60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+
+TIME_ZONE = os.environ.get("DJANGO_TIME_ZONE", "Europe/London")
+if TIME_ZONE not in zoneinfo.available_timezones():
+    raise ImproperlyConfigured(
+        f"DJANGO_TIME_ZONE {TIME_ZONE!r} is not a time zone name (e.g. Europe/London)."
+    )
 
 STORAGES = {
-    **STORAGES,  # noqa: F405
+    **STORAGES,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
-SECURE_SSL_REDIRECT = os.environ.get("DJANGO_SECURE_SSL_REDIRECT", "true").lower() == "true"
+# HTTPS everywhere; nginx (or another proxy) terminates TLS and says so in X-Forwarded-Proto.
+SECURE_SSL_REDIRECT = env_flag("DJANGO_SECURE_SSL_REDIRECT", True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = 31_536_000
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-SECURE_HSTS_PRELOAD = False
+SECURE_HSTS_PRELOAD = env_flag("DJANGO_SECURE_HSTS_PRELOAD", False)
+if not SECURE_HSTS_PRELOAD:
+    # Joining the browsers' HSTS preload list commits the school's whole domain to HTTPS for
+    # good: the domain's owner decides that (DJANGO_SECURE_HSTS_PRELOAD=true), not this app.
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
+# Shared school computers: sessions end with the browser and after a short idle time.
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env_flag("DJANGO_SESSION_EXPIRE_AT_BROWSER_CLOSE", True)
+SESSION_IDLE_TIMEOUT = timedelta(minutes=env_int("DJANGO_SESSION_IDLE_MINUTES", 30))
+
+# Sign-in throttling: behind one proxy, the client address is the last X-Forwarded-For hop.
+AXES_IPWARE_PROXY_COUNT = env_int("DJANGO_PROXY_COUNT", 1)
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
 
 EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "localhost")
-EMAIL_PORT = int(os.environ.get("DJANGO_EMAIL_PORT", "25"))
+EMAIL_PORT = env_int("DJANGO_EMAIL_PORT", 25)
 EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
-EMAIL_USE_TLS = os.environ.get("DJANGO_EMAIL_USE_TLS", "false").lower() == "true"
+EMAIL_USE_TLS = env_flag("DJANGO_EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", f"noreply@{ALLOWED_HOSTS[0]}")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Several app servers share one cache when DJANGO_REDIS_URL is set (pip install '.[redis]').
+if redis_url := os.environ.get("DJANGO_REDIS_URL", "").strip():
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}
+    }
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"request_fields": {"()": "site_config.logging.RequestFieldsFilter"}},
+    "formatters": {"json": {"()": "site_config.logging.JsonFormatter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json",
+            "filters": ["request_fields"],
+        }
+    },
+    "root": {"handlers": ["console"], "level": "WARNING"},
+    "loggers": {
+        "django.request": {"level": "WARNING"},
+        "django.security": {"level": "WARNING"},
+        "site.auth": {"level": "INFO"},
+        "axes": {"level": "WARNING"},
+    },
+}

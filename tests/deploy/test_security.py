@@ -1,0 +1,212 @@
+"""Security behaviour a school relies on: headers, cookies, sign-in throttling, sessions."""
+
+import datetime
+import json
+import logging
+import time
+
+import pytest
+from axes.models import AccessAttempt
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from lessons.models import Lesson
+from tests.conftest import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def production_like(settings):
+    """The transport settings prod.py sets (the test server speaks plain HTTP)."""
+    settings.SECURE_HSTS_SECONDS = 31_536_000
+    settings.SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    settings.SESSION_COOKIE_SECURE = True
+    settings.CSRF_COOKIE_SECURE = True
+    return settings
+
+
+def every_page(client, student, school):
+    yield "home", client.get("/", secure=True)
+    yield "sign in", client.get(reverse("accounts:login"), secure=True)
+    yield "privacy", client.get(reverse("privacy"), secure=True)
+    yield "healthz", client.get(reverse("healthz"), secure=True)
+    yield "404", client.get("/nowhere/", secure=True)
+    client.force_login(student)
+    yield "dashboard", client.get(reverse("classroom:dashboard"), secure=True)
+    for lesson in Lesson.objects.published():
+        yield lesson.slug, client.get(lesson.get_absolute_url(), secure=True)
+    yield "thread", client.get(school.post.get_absolute_url(), secure=True)
+    yield "class", client.get(school.ours.get_absolute_url(), secure=True)
+
+
+def test_security_headers_on_every_page(client, student, school, production_like):
+    for name, response in every_page(client, student, school):
+        headers = response.headers
+        assert headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains", name
+        assert headers["X-Content-Type-Options"] == "nosniff", name
+        assert headers["Referrer-Policy"] == "same-origin", name
+        assert headers["Cross-Origin-Opener-Policy"] == "same-origin", name
+        assert headers["X-Frame-Options"] == "DENY", name
+        policy = headers["Content-Security-Policy"]
+        for directive in (
+            "default-src 'self'",
+            "script-src 'self'",
+            "object-src 'none'",
+            "base-uri 'none'",
+            "frame-ancestors 'none'",
+        ):
+            assert directive in policy, (name, directive)
+        assert "unsafe-inline" not in policy and "unsafe-eval" not in policy, name
+
+
+def test_session_and_csrf_cookies_are_secure_httponly_and_samesite(
+    client, student, production_like
+):
+    page = client.get(reverse("accounts:login"), secure=True)
+    csrf = page.cookies["csrftoken"]
+    assert csrf["secure"] and csrf["httponly"] and csrf["samesite"] == "Lax"
+    response = client.post(
+        reverse("accounts:login"),
+        {"username": student.username, "password": PASSWORD},
+        secure=True,
+    )
+    session = response.cookies["sessionid"]
+    assert session["secure"] and session["httponly"] and session["samesite"] == "Lax"
+
+
+def sign_in(client, username, password, ip):
+    return client.post(
+        reverse("accounts:login"),
+        {"username": username, "password": password},
+        REMOTE_ADDR=ip,
+    )
+
+
+def test_repeated_wrong_passwords_lock_that_username_from_that_address(student, settings):
+    client = Client()
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        assert sign_in(client, student.username, "wrong", "10.0.0.7").status_code == 200
+    assert sign_in(client, student.username, "wrong", "10.0.0.7").status_code == 429
+    locked = sign_in(client, student.username, PASSWORD, "10.0.0.7")
+    assert locked.status_code == 429
+    assert "Too many tries" in locked.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_classmate_behind_the_same_school_address_still_signs_in(student, classmate, settings):
+    client = Client()
+    for _ in range(settings.AXES_FAILURE_LIMIT + 3):
+        sign_in(client, student.username, "typo", "10.0.0.7")
+    other = Client()
+    assert sign_in(other, classmate.username, PASSWORD, "10.0.0.7").status_code == 302
+
+
+def test_the_lock_cools_off(student, settings):
+    client = Client()
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        sign_in(client, student.username, "wrong", "10.0.0.7")
+    assert sign_in(client, student.username, PASSWORD, "10.0.0.7").status_code == 429
+    AccessAttempt.objects.update(
+        attempt_time=timezone.now() - settings.AXES_COOLOFF_TIME - datetime.timedelta(minutes=1)
+    )
+    assert sign_in(client, student.username, PASSWORD, "10.0.0.7").status_code == 302
+
+
+def test_failed_sign_in_is_logged_with_username_and_address_but_no_password(student, caplog):
+    with caplog.at_level(logging.INFO, logger="site.auth"):
+        sign_in(Client(), student.username, "my-secret-guess-123", "10.0.0.9")
+    record = next(r for r in caplog.records if getattr(r, "event", "") == "sign_in_failed")
+    assert record.username == student.username and record.client == "10.0.0.9"
+    everything = " ".join(str(r.__dict__) for r in caplog.records)
+    assert "my-secret-guess-123" not in everything
+
+
+def test_json_log_lines_carry_the_event_fields(student, caplog):
+    from site_config.logging import JsonFormatter
+
+    with caplog.at_level(logging.INFO, logger="site.auth"):
+        sign_in(Client(), student.username, PASSWORD, "10.0.0.9")
+    record = next(r for r in caplog.records if getattr(r, "event", "") == "sign_in")
+    line = json.loads(JsonFormatter().format(record))
+    assert line["event"] == "sign_in" and line["username"] == student.username
+    assert line["level"] == "INFO" and line["message"] == "sign-in"
+
+
+def test_500_is_logged_with_method_and_path_only(client, student, caplog, monkeypatch):
+    from site_config.logging import RequestFieldsFilter
+
+    client.raise_request_exception = False
+    monkeypatch.setattr("classroom.views.student_assignments", lambda *a, **k: 1 / 0)
+    client.force_login(student)
+    with caplog.at_level(logging.ERROR, logger="django.request"):
+        response = client.get(reverse("classroom:dashboard"), {"secret": "do-not-log"})
+    assert response.status_code == 500
+    record = next(r for r in caplog.records if r.name == "django.request")
+    RequestFieldsFilter().filter(record)
+    assert record.path == "/dashboard/" and record.method == "GET"
+    assert "do-not-log" not in record.path
+
+
+def test_sign_in_gives_a_new_session_key(client, student):
+    client.get(reverse("accounts:login"))
+    client.cookies["sessionid"] = "attacker-fixed-session-key"
+    response = sign_in(client, student.username, PASSWORD, "10.0.0.1")
+    assert response.cookies["sessionid"].value != "attacker-fixed-session-key"
+
+
+def test_signed_out_session_is_dead_even_if_its_cookie_is_replayed(student):
+    client = Client()
+    sign_in(client, student.username, PASSWORD, "10.0.0.1")
+    old_key = client.cookies["sessionid"].value
+    client.post(reverse("accounts:logout"))
+    replay = Client()
+    replay.cookies["sessionid"] = old_key
+    assert replay.get(reverse("classroom:dashboard")).status_code == 302
+
+
+def test_password_change_ends_the_other_sessions(student):
+    laptop, library = Client(), Client()
+    for client in (laptop, library):
+        sign_in(client, student.username, PASSWORD, "10.0.0.1")
+    laptop.post(
+        reverse("accounts:password_change"),
+        {
+            "old_password": PASSWORD,
+            "new_password1": "a-new-pass-phrase-1945",
+            "new_password2": "a-new-pass-phrase-1945",
+        },
+    )
+    assert laptop.get(reverse("classroom:dashboard")).status_code == 200
+    assert library.get(reverse("classroom:dashboard")).status_code == 302
+
+
+def test_deactivated_student_is_signed_out_at_once(student):
+    client = Client()
+    sign_in(client, student.username, PASSWORD, "10.0.0.1")
+    student.is_active = False
+    student.save()
+    assert client.get(reverse("classroom:dashboard")).status_code == 302
+
+
+def test_idle_session_ends_after_the_timeout(student, settings):
+    settings.SESSION_IDLE_TIMEOUT = datetime.timedelta(minutes=30)
+    client = Client()
+    sign_in(client, student.username, PASSWORD, "10.0.0.1")
+    assert client.get(reverse("classroom:dashboard")).status_code == 200
+    session = client.session
+    session["_last_seen"] = time.time() - 31 * 60
+    session.save()
+    assert client.get(reverse("classroom:dashboard")).status_code == 302
+
+
+def test_active_session_stays_signed_in(student, settings):
+    settings.SESSION_IDLE_TIMEOUT = datetime.timedelta(minutes=30)
+    client = Client()
+    sign_in(client, student.username, PASSWORD, "10.0.0.1")
+    session = client.session
+    session["_last_seen"] = time.time() - 29 * 60
+    session.save()
+    assert client.get(reverse("classroom:dashboard")).status_code == 200
+    assert client.session["_last_seen"] > time.time() - 5
