@@ -15,6 +15,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.views.decorators.http import require_GET
 
 from accounts.models import User
 from lessons.models import Lesson, Prompt
@@ -214,12 +215,12 @@ class SchoolClassAdmin(ScopedAdminMixin, admin.ModelAdmin):
         return [
             path(
                 "<path:object_id>/progress/",
-                view(self.progress_view),
+                view(require_GET(self.progress_view)),
                 name="classroom_schoolclass_progress",
             ),
             path(
                 "<path:object_id>/progress.csv",
-                view(self.progress_csv_view),
+                view(require_GET(self.progress_csv_view)),
                 name="classroom_schoolclass_progress_csv",
             ),
             path(

@@ -239,3 +239,107 @@ def test_no_admin_page_errors_for_staff(clients, school, student, persona):
         if route.is_admin:
             response = clients[persona].get(concrete(route, school, student))
             assert response.status_code < 500, f"{route.pattern} as {persona}"
+
+
+# POST ------------------------------------------------------------------------------------------
+# An empty POST to each URL, per persona: forms answer 200 with their errors (an empty POST is
+# no confirmation, so admin delete pages just ask again), actions redirect (302), read-only pages
+# refuse the method (405). Each cell runs on a fresh database, since some
+# POSTs change things (sign out, delete).
+
+GET_ONLY = row(405, 405, 405, 405, 405, 405)
+SIGNED_IN_GET_ONLY = row(SIGN_IN, 405, 405, 405, 405, 405)
+ADMIN_GET_ONLY = row(SIGN_IN, ADMIN_SIGN_IN, ADMIN_SIGN_IN, 405, 405, 405)
+
+POST_MATRIX = {
+    "home": GET_ONLY,
+    "healthz": GET_ONLY,
+    "privacy": GET_ONLY,
+    "accounts:login": row(200, 302, 302, 302, 302, 302),
+    "accounts:logout": row(SIGN_IN, 302, 302, 302, 302, 302),
+    "accounts:password_change": SIGNED_IN_200,
+    "accounts:password_change_done": SIGNED_IN_GET_ONLY,
+    "accounts:password_reset": EVERYONE_200,
+    "accounts:password_reset_done": GET_ONLY,
+    "accounts:password_reset_confirm": EVERYONE_200,
+    "accounts:password_reset_complete": GET_ONLY,
+    "lessons:index": SIGNED_IN_GET_ONLY,
+    "lessons:detail": SIGNED_IN_GET_ONLY,
+    "classroom:dashboard": SIGNED_IN_GET_ONLY,
+    "classroom:join": row(SIGN_IN, 200, 200, 403, 403, 403),
+    "classroom:class_detail": SIGNED_IN_GET_ONLY,
+    "classroom:lesson_finished": row(SIGN_IN, 302, 302, 302, 302, 302),
+    "discussions:thread": SIGNED_IN_GET_ONLY,
+    "discussions:post_create": OUR_CLASS,
+    "discussions:reply": OUR_CLASS,
+    "discussions:edit": row(SIGN_IN, 200, 404, 403, 404, 403),
+    "discussions:delete": row(SIGN_IN, 302, 404, 403, 404, 403),
+    "discussions:moderate": row(SIGN_IN, 403, 404, 302, 404, 302),
+    "discussions:responses": SIGNED_IN_GET_ONLY,
+    "discussions:responses_csv": SIGNED_IN_GET_ONLY,
+    "admin:classroom_schoolclass_changelist": ANY_TEACHER_ADMIN,
+    "admin:classroom_schoolclass_add": ANY_TEACHER_ADMIN,
+    "admin:classroom_schoolclass_change": OUR_CLASS_ADMIN,
+    "admin:classroom_schoolclass_history": OUR_CLASS_ADMIN,
+    "admin:classroom_schoolclass_delete": row(SIGN_IN, ADMIN_SIGN_IN, ADMIN_SIGN_IN, 403, 404, 200),
+    "admin:classroom_schoolclass_progress": ADMIN_GET_ONLY,
+    "admin:classroom_schoolclass_progress_csv": ADMIN_GET_ONLY,
+    "admin:classroom_schoolclass_import_roster": OUR_CLASS_ADMIN,
+    "admin:classroom_schoolclass_student_password": OUR_CLASS_ADMIN,
+    "admin:classroom_assignment_changelist": ANY_TEACHER_ADMIN,
+    "admin:classroom_assignment_add": ANY_TEACHER_ADMIN,
+    "admin:classroom_assignment_change": OUR_CLASS_ADMIN,
+    "admin:classroom_assignment_history": OUR_CLASS_ADMIN,
+    "admin:classroom_assignment_delete": OUR_CLASS_ADMIN,
+    "admin/classroom/schoolclass/<path:object_id>/": row(
+        SIGN_IN, ADMIN_SIGN_IN, ADMIN_SIGN_IN, 302, 302, 302
+    ),
+    "admin/classroom/assignment/<path:object_id>/": row(
+        SIGN_IN, ADMIN_SIGN_IN, ADMIN_SIGN_IN, 302, 302, 302
+    ),
+}
+OUR_ROUTES = [route for route in walk() if route.is_ours]
+
+
+def test_every_url_is_in_the_post_matrix():
+    untested = sorted(route.key for route in OUR_ROUTES if route.key not in POST_MATRIX)
+    assert untested == [], f"Some URLs are untested for POST: {untested}"
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("route", OUR_ROUTES, ids=[route.key for route in OUR_ROUTES])
+def test_each_url_answers_a_post_as_the_matrix_says(clients, school, student, route, persona):
+    response = clients[persona].post(concrete(route, school, student), {})
+    check(response, POST_MATRIX[route.key][persona], route, persona)
+
+
+def table_counts():
+    from django.apps import apps
+
+    return {
+        model._meta.label: model.objects.count()
+        for model in apps.get_models()
+        if model._meta.app_label in ("accounts", "classroom", "discussions", "lessons")
+    }
+
+
+@pytest.mark.parametrize("persona", ["student", "teacher", "superuser"])
+def test_csrf_is_enforced_on_every_post(school, student, teacher, superuser, persona):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login({"student": student, "teacher": teacher, "superuser": superuser}[persona])
+    before = table_counts()
+    for route in walk():
+        response = client.post(concrete(route, school, student), {"action": "delete_selected"})
+        assert response.status_code in (403, 302), f"{route.key}: {response.status_code}"
+        if response.status_code == 302:  # non-staff sent to the admin's sign-in first
+            assert persona == "student" and route.is_admin, route.key
+    assert table_counts() == before
+
+
+def test_csrf_is_enforced_on_the_public_forms():
+    client = Client(enforce_csrf_checks=True)
+    for name in ("accounts:login", "accounts:password_reset"):
+        assert (
+            client.post(reverse(name), {"username": "x", "email": "x@example.org"}).status_code
+            == 403
+        )
