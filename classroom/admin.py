@@ -55,26 +55,55 @@ class ScopedAdminMixin:
 
 
 class EnrolmentInline(admin.TabularInline):
+    """The roster. Existing rows are read-only (remove and add instead of changing who a row
+    is), which also keeps the page to a fixed number of queries however big the class."""
+
     model = Enrolment
     extra = 0
-    autocomplete_fields = ["student"]
-    readonly_fields = ["via", "joined_at", "password_link"]
-    fields = ["student", "via", "joined_at", "password_link"]
+    fields = ["student", "username", "via", "joined_at", "password_link"]
+    readonly_fields = fields
     verbose_name = "student"
     verbose_name_plural = "roster"
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("student", "school_class")
 
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="username")
+    def username(self, enrolment):
+        return enrolment.student.username if enrolment.pk else ""
+
     @admin.display(description="Password")
     def password_link(self, enrolment):
-        if not enrolment.pk:
-            return "–"
+        if not enrolment.pk:  # the blank template row the admin always renders
+            return ""
         url = reverse(
             "admin:classroom_schoolclass_student_password",
             args=[enrolment.school_class_id, enrolment.student_id],
         )
         return format_html('<a href="{}">Set a new password</a>', url)
+
+
+class AddStudentInline(admin.TabularInline):
+    """Add existing students by name (search as you type)."""
+
+    model = Enrolment
+    extra = 1
+    fields = ["student"]
+    autocomplete_fields = ["student"]
+    verbose_name = "student to add"
+    verbose_name_plural = "add existing students"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).none()
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(SchoolClass)
@@ -92,7 +121,7 @@ class SchoolClassAdmin(ScopedAdminMixin, admin.ModelAdmin):
     search_fields = ["name", "section", "school_year"]
     show_facets = admin.ShowFacets.ALWAYS
     filter_horizontal = ["teachers"]
-    inlines = [EnrolmentInline]
+    inlines = [EnrolmentInline, AddStudentInline]
     readonly_fields = ["join_code_shown", "class_tools"]
     fieldsets = [
         (None, {"fields": ["name", "section", "school_year", "teachers", "is_archived"]}),

@@ -21,6 +21,19 @@ def admin_url(name, *args):
     return reverse(f"admin:classroom_{name}", args=args)
 
 
+def roster_forms(*to_add):
+    """The class form's two inlines: the roster (read-only rows) and “add existing students”."""
+    data = {
+        "enrolments-TOTAL_FORMS": "0",
+        "enrolments-INITIAL_FORMS": "0",
+        "enrolments-2-TOTAL_FORMS": str(len(to_add)),
+        "enrolments-2-INITIAL_FORMS": "0",
+    }
+    for index, user in enumerate(to_add):
+        data[f"enrolments-2-{index}-student"] = user.pk
+    return data
+
+
 def test_class_list_shows_only_the_teachers_own_classes(client, teacher, school):
     client.force_login(teacher)
     page = client.get(admin_url("schoolclass_changelist")).content.decode()
@@ -66,8 +79,7 @@ def test_teacher_creates_a_class_and_teaches_it(client, teacher):
             "section": "Period 2",
             "school_year": "2026–27",
             "join_code_enabled": "on",
-            "enrolments-TOTAL_FORMS": "0",
-            "enrolments-INITIAL_FORMS": "0",
+            **roster_forms(),
         },
     )
     assert response.status_code == 302, response.content.decode()[:2000]
@@ -86,9 +98,7 @@ def test_teacher_adds_an_existing_student_with_a_co_teacher(
             "name": "Year 13 History",
             "school_year": "2026–27",
             "teachers": [teacher.pk, other_teacher.pk],
-            "enrolments-TOTAL_FORMS": "1",
-            "enrolments-INITIAL_FORMS": "0",
-            "enrolments-0-student": student.pk,
+            **roster_forms(student),
         },
     )
     assert response.status_code == 302
@@ -104,9 +114,7 @@ def test_a_teacher_cannot_be_enrolled_as_a_student(client, teacher, other_teache
         {
             "name": "Broken",
             "school_year": "2026–27",
-            "enrolments-TOTAL_FORMS": "1",
-            "enrolments-INITIAL_FORMS": "0",
-            "enrolments-0-student": other_teacher.pk,
+            **roster_forms(other_teacher),
         },
     )
     assert response.status_code == 200
