@@ -6,12 +6,14 @@ bold, italics, lists, quotes, links); ¶N becomes a link to that paragraph of th
 nh3 sanitises the result, whatever is stored, so no markup but that subset reaches a page.
 """
 
+import hashlib
 import re
 import threading
 import unicodedata
 
 import markdown
 import nh3
+from django.core.cache import cache
 from django.utils.safestring import SafeString, mark_safe
 
 ALLOWED_TAGS = {"p", "br", "strong", "em", "ul", "ol", "li", "blockquote", "a"}
@@ -68,3 +70,27 @@ def render_post(text: str, *, reading_url: str = "") -> SafeString:
         lambda match: f'<a href="{reading_url}#p{match.group(1)}">¶{match.group(1)}</a>', html
     )
     return mark_safe(_CLEANER.clean(html))
+
+
+def _cache_key(post, reading_url: str) -> str:
+    digest = hashlib.sha256(post.body.encode()).hexdigest()[:16]
+    return f"post-html:{post.pk}:{digest}:{reading_url}"
+
+
+def rendered_posts(posts, *, reading_url: str) -> None:
+    """Set ``post.html`` on each post, from the cache where it can (many posts, one round trip).
+
+    Keyed on the post and a hash of its text, so an edit renders anew; the rendering is the
+    same sanitised output as :func:`render_post`.
+    """
+    keys = {post.pk: _cache_key(post, reading_url) for post in posts}
+    cached = cache.get_many(keys.values())
+    fresh = {}
+    for post in posts:
+        html = cached.get(keys[post.pk])
+        if html is None:
+            html = render_post(post.body, reading_url=reading_url)
+            fresh[keys[post.pk]] = str(html)
+        post.html = mark_safe(html)
+    if fresh:
+        cache.set_many(fresh, timeout=60 * 60 * 24 * 7)

@@ -18,6 +18,7 @@ from classroom.models import Assignment
 from .forms import PostForm
 from .models import Post
 from .services import can_moderate, can_post
+from .text import rendered_posts
 
 
 @dataclass
@@ -78,6 +79,10 @@ def build_threads(*, user, school_class, prompts, forms=None) -> list[Thread]:
                 reply.is_own = reply.author_id == user.pk
             shown.append(top)
         shown.sort(key=lambda post: (not post.is_pinned, post.created_at, post.pk))
+        rendered_posts(
+            [p for top in shown for p in (top, *top.visible_replies) if not p.is_deleted],
+            reading_url=prompt.lesson.get_absolute_url(),
+        )
         form = forms.get(prompt.pk) or (
             PostForm(prefix=f"prompt-{prompt.pk}") if may_post else None
         )

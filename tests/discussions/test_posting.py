@@ -191,6 +191,7 @@ def test_reply_page_works_without_javascript(client, classmate, school):
 
 def test_author_edits_and_the_post_shows_edited_with_the_time(client, student, school):
     client.force_login(student)
+    client.get(thread_url(school))  # the old text is now rendered and cached
     url = reverse("discussions:edit", args=[school.post.pk])
     assert "Stalin won by controlling" in client.get(url).content.decode()
     response = client.post(url, {"body": "Stalin won by appointments (¶1)."})
@@ -200,6 +201,7 @@ def test_author_edits_and_the_post_shows_edited_with_the_time(client, student, s
     assert school.post.edited_at is not None
     page = client.get(thread_url(school)).content.decode()
     assert 'class="post-edited">edited' in page
+    assert "Stalin won by appointments" in page and "Stalin won by controlling" not in page
 
 
 def test_edit_to_blank_is_refused_and_keeps_the_original(client, student, school):
