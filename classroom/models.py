@@ -62,7 +62,11 @@ class SchoolClassQuerySet(models.QuerySet):
             return self.none()
         if user.is_superuser:
             return self
-        return self.filter(Q(teachers=user) | Q(students=user)).distinct()
+        # A user is either a student (enrolled) or a teacher (teaching), never both: the
+        # enrolment and teachers fields only accept their own role. One simple join each.
+        if user.role == "student":
+            return self.filter(students=user)
+        return self.filter(teachers=user)
 
 
 class SchoolClass(models.Model):
@@ -178,9 +182,9 @@ class AssignmentQuerySet(models.QuerySet):
             return self.none()
         if user.is_superuser:
             return self
-        taught = Q(school_class__teachers=user)
-        attended = Q(school_class__students=user, opens_at__lte=timezone.now())
-        return self.filter(taught | attended).distinct()
+        if user.role == "student":
+            return self.filter(school_class__students=user, opens_at__lte=timezone.now())
+        return self.filter(school_class__teachers=user)
 
 
 class Assignment(models.Model):

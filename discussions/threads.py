@@ -32,6 +32,7 @@ class Thread:
     hidden_count: int = 0  # posts the student cannot see yet (post-first)
     form: PostForm | None = None
     total: int = field(default=0)
+    earlier_count: int = 0  # older posts left out of a long thread (shown on request)
 
 
 def _post_first_lessons(school_class) -> set[int]:
@@ -42,8 +43,12 @@ def _post_first_lessons(school_class) -> set[int]:
     )
 
 
-def build_threads(*, user, school_class, prompts, forms=None) -> list[Thread]:
-    """One :class:`Thread` per prompt, for ``user`` in ``school_class``, in two queries."""
+def build_threads(*, user, school_class, prompts, forms=None, latest=None) -> list[Thread]:
+    """One :class:`Thread` per prompt, for ``user`` in ``school_class``, in two queries.
+
+    With ``latest``, a long thread shows its pinned posts and only the ``latest`` most recent
+    others; ``earlier_count`` says how many were left out.
+    """
     prompts = list(prompts)
     forms = forms or {}
     is_moderator = can_moderate(user, school_class)
@@ -79,6 +84,12 @@ def build_threads(*, user, school_class, prompts, forms=None) -> list[Thread]:
                 reply.is_own = reply.author_id == user.pk
             shown.append(top)
         shown.sort(key=lambda post: (not post.is_pinned, post.created_at, post.pk))
+        earlier = 0
+        if latest is not None:
+            pinned = [post for post in shown if post.is_pinned]
+            others = [post for post in shown if not post.is_pinned]
+            earlier = max(0, len(others) - latest)
+            shown = pinned + others[earlier:]
         rendered_posts(
             [p for top in shown for p in (top, *top.visible_replies) if not p.is_deleted],
             reading_url=prompt.lesson.get_absolute_url(),
@@ -97,6 +108,7 @@ def build_threads(*, user, school_class, prompts, forms=None) -> list[Thread]:
                 hidden_count=sum(1 for p in thread_posts if not p.is_deleted) if locked else 0,
                 form=form,
                 total=sum(1 for p in visible if not p.is_deleted),
+                earlier_count=earlier,
             )
         )
     return threads
@@ -113,10 +125,13 @@ def _visible(post: Post, user, is_moderator: bool, locked: bool) -> bool:
 
 
 def lesson_discussions(*, request, prompts, preferred_class=None) -> dict:
-    """The discussion part of a lesson page: the reader's classes, the one shown, its threads.
+    """The discussion part of a lesson page: the reader's classes and the one shown.
 
-    A student in several classes sees one class's discussion at a time (``?class=``).
+    A student in several classes sees one class's discussion at a time (``?class=``). The
+    threads themselves load into the page on their own (htmx), or open on their own pages.
     """
+    from django.db.models import Count
+
     from classroom.models import SchoolClass
 
     classes = list(SchoolClass.objects.visible_to(request.user).active())
@@ -128,7 +143,21 @@ def lesson_discussions(*, request, prompts, preferred_class=None) -> dict:
         chosen = next((c for c in classes if c.pk == preferred_class.pk), None)
     if chosen is None and classes:
         chosen = classes[0]
-    threads = (
-        build_threads(user=request.user, school_class=chosen, prompts=prompts) if chosen else []
-    )
-    return {"discussion_classes": classes, "discussion_class": chosen, "threads": threads}
+    counts = {}
+    if chosen is not None:
+        counts = dict(
+            Post.objects.filter(
+                school_class=chosen,
+                prompt__in=prompts,
+                is_deleted=False,
+                is_hidden=False,
+                parent__isnull=True,
+            )
+            .values_list("prompt")
+            .annotate(count=Count("pk"))
+        )
+    return {
+        "discussion_classes": classes,
+        "discussion_class": chosen,
+        "prompt_rows": [(prompt, counts.get(prompt.pk, 0)) for prompt in prompts],
+    }

@@ -41,10 +41,17 @@ def _class_and_prompt(request, class_pk, prompt_pk):
     return school_class, prompt
 
 
+LATEST_POSTS = 20  # a long thread shows its newest posts; the earlier ones on request
+
+
 def _render_thread(request, school_class, prompt, *, form=None, status=200):
     forms = {prompt.pk: form} if form is not None else None
     [thread] = build_threads(
-        user=request.user, school_class=school_class, prompts=[prompt], forms=forms
+        user=request.user,
+        school_class=school_class,
+        prompts=[prompt],
+        forms=forms,
+        latest=None if request.GET.get("all") == "1" else LATEST_POSTS,
     )
     thread_url = _thread_url(school_class, prompt)
     shown_from = (request.htmx.current_url_abs_path or "") if request.htmx else request.path

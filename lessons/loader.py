@@ -17,6 +17,7 @@ from django.apps import apps
 from django.core.management.base import CommandError
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
+from . import catalogue
 from .apps import SectionConfig
 from .content import ContentError, SectionData, read_section
 
@@ -114,6 +115,8 @@ def sync_lessons(*, using: str = DEFAULT_DB_ALIAS) -> SyncReport:
     )
     if count := retired.update(is_published=False):
         report.unpublished["lessons"] += count
+    if report.changed:
+        transaction.on_commit(catalogue.forget, using=using)
     return report
 
 

@@ -6,6 +6,7 @@ from classroom.models import Assignment, ReadingProgress
 from classroom.services import progress_record_open
 from discussions.threads import lesson_discussions
 
+from .catalogue import lesson_prompts, published_lessons
 from .models import Lesson
 from .rendering import lesson_html
 
@@ -24,7 +25,7 @@ def lesson_index(request):
 
 @require_GET
 def lesson_detail(request, slug):
-    lessons = list(Lesson.objects.published())
+    lessons = published_lessons()
     lesson = next((lesson for lesson in lessons if lesson.slug == slug), None)
     if lesson is None:
         raise Http404("There is no lesson at this address.")
@@ -37,7 +38,7 @@ def lesson_detail(request, slug):
         "html": lesson_html(lesson),
         "assignment": _assignment_for(request, lesson),
     }
-    prompts = list(lesson.prompts.published())
+    prompts = lesson_prompts(lesson)
     context.update(
         prompts=prompts,
         **lesson_discussions(

@@ -96,7 +96,7 @@
   // first one). Without JavaScript, students type ¶N themselves; either way it becomes a link.
   function setUpCiting() {
     const boxes = function () { return document.querySelectorAll("textarea.post-body, .reply-form textarea"); };
-    if (!boxes().length) return;
+    if (!document.querySelector(".thread-slot, .thread")) return;
     let lastBox = null;
     document.addEventListener("focusin", function (event) {
       if (event.target.matches && event.target.matches("textarea")) lastBox = event.target;

@@ -1,5 +1,7 @@
 """Posting, replying, editing and deleting, with bad input handled and nothing lost."""
 
+import html
+import re
 import uuid
 
 import pytest
@@ -42,11 +44,33 @@ def test_offsite_next_is_ignored(client, classmate, school, post_as):
     assert response.url.startswith(thread_url(school))
 
 
-def test_lesson_page_shows_the_class_discussion_of_each_prompt(client, classmate, school):
+def test_lesson_page_loads_the_class_discussion_of_each_prompt(client, classmate, school):
     client.force_login(classmate)
-    page = client.get(school.prompt.lesson.get_absolute_url()).content.decode()
-    assert "Stalin won by controlling" in page
-    assert page.count('class="thread"') == school.prompt.lesson.prompts.published().count()
+    lesson_url = school.prompt.lesson.get_absolute_url()
+    page = client.get(lesson_url).content.decode()
+    slots = re.findall(r'class="thread-slot" hx-get="([^"]+)"', page)
+    assert len(slots) == school.prompt.lesson.prompts.published().count()
+    assert "(1 post)" in page  # the count shows before the thread loads
+    first = html.unescape(slots[0])
+    assert first.startswith(f"/discussions/{school.ours.pk}/prompts/")
+    fragment = client.get(first, headers={"HX-Request": "true"}).content.decode()
+    assert "Stalin won by controlling" in fragment and "<html" not in fragment
+    assert f'name="next" value="{lesson_url}"' in fragment  # posting returns to the lesson
+
+
+def test_long_thread_shows_the_latest_posts_and_the_rest_on_request(
+    client, classmate, school, make_user
+):
+    Post.objects.bulk_create(
+        Post(school_class=school.ours, prompt=school.prompt, author=classmate, body=f"Post {n}")
+        for n in range(30)
+    )
+    client.force_login(classmate)
+    page = client.get(thread_url(school)).content.decode()
+    assert "Show 11 earlier posts" in page
+    assert "Post 29" in page and "Stalin won by controlling" not in page
+    everything = client.get(thread_url(school), {"all": "1"}).content.decode()
+    assert "Stalin won by controlling" in everything and "earlier post" not in everything
 
 
 @pytest.mark.parametrize("body", ["", "   ", "\n\t \n"])

@@ -61,9 +61,19 @@ def test_student_in_two_classes_sees_each_discussion_separately(
     client.force_login(student)
     ours = client.get(f"{lesson_url}?class={school.ours.pk}").content.decode()
     theirs = client.get(f"{lesson_url}?class={school.theirs.pk}").content.decode()
-    assert "Stalin won by controlling" in ours and "Said in Year 12" not in ours
-    assert "Said in Year 12" in theirs and "Stalin won by controlling" not in theirs
+    assert (
+        f"/discussions/{school.ours.pk}/" in ours
+        and f"/discussions/{school.theirs.pk}/" not in ours
+    )
+    assert (
+        f"/discussions/{school.theirs.pk}/" in theirs
+        and f"/discussions/{school.ours.pk}/" not in theirs
+    )
     assert 'class="nav nav-pills class-switcher"' in ours
+    ours_thread = client.get(thread_url(school.ours, school.prompt)).content.decode()
+    theirs_thread = client.get(thread_url(school.theirs, school.prompt)).content.decode()
+    assert "Stalin won by controlling" in ours_thread and "Said in Year 12" not in ours_thread
+    assert "Said in Year 12" in theirs_thread and "Stalin won by controlling" not in theirs_thread
 
 
 def test_unknown_class_parameter_falls_back_to_the_students_own(client, outsider, school):

@@ -157,3 +157,19 @@ def test_sync_lessons_command_reports_changes_and_check_writes_nothing(editable_
     call_command("sync_lessons", stdout=output)
     assert "updated 1 lessons" in output.getvalue()
     assert Lesson.objects.get(app_label="rise_to_power").summary == "New summary."
+
+
+def test_a_synced_change_shows_on_the_next_page_view(
+    editable_section, client, student, django_capture_on_commit_callbacks
+):
+    client.force_login(student)
+    url = Lesson.objects.get(app_label="rise_to_power").get_absolute_url()
+    client.get(url)  # the catalogue of lessons is now cached
+    path = editable_section / "lesson.toml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(
+        text.replace("summary = ", 'summary = "A freshly edited summary." #', 1), encoding="utf-8"
+    )
+    with django_capture_on_commit_callbacks(execute=True):  # the sync commits
+        sync_lessons()
+    assert "A freshly edited summary." in client.get(url).content.decode()
