@@ -9,8 +9,14 @@ from datetime import datetime
 from django.db import models
 from django.db.models import Min
 from django.utils import timezone
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString
 
 from .models import Assignment, Enrolment, ReadingProgress, SchoolClass
+
+# The session remembers which lessons a student has opened and finished ({lesson id: finished?}),
+# so the lesson page asks the database once per lesson and session.
+READING_SESSION_KEY = "reading"
 
 
 class Status(models.TextChoices):
@@ -146,6 +152,18 @@ class Column:
 class Row:
     student: object
     cells: list[Cell]
+
+    def cells_html(self) -> SafeString:
+        """The row's cells as table cells, built here: a class of 35 × 6 assignments is 210
+        cells, too many to push through the template engine one by one."""
+        return format_html_join(
+            "",
+            '<td class="cell cell-{}{}">{}</td>',
+            (
+                (cell.status, " cell-late" if cell.is_late else "", cell.label)
+                for cell in self.cells
+            ),
+        )
 
 
 @dataclass

@@ -3,6 +3,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from classroom.models import Assignment, ReadingProgress
+from classroom.progress import READING_SESSION_KEY
 from classroom.services import progress_record_open
 from discussions.threads import lesson_discussions
 
@@ -48,9 +49,22 @@ def lesson_detail(request, slug):
         ),
     )
     if request.user.is_student:
-        # Record the visit without any effort from the student.
-        context["progress"] = progress_record_open(student=request.user, lesson=lesson)
+        context["finished"] = _record_visit(request, lesson)
     return render(request, "lessons/detail.html", context)
+
+
+def _record_visit(request, lesson) -> bool:
+    """Record the visit without any effort from the student; say whether they finished.
+
+    The database is asked once per lesson and session; after that the session remembers.
+    """
+    state = request.session.get(READING_SESSION_KEY, {})
+    key = str(lesson.pk)
+    if key not in state:
+        progress = progress_record_open(student=request.user, lesson=lesson)
+        state[key] = progress.finished_at is not None
+        request.session[READING_SESSION_KEY] = state
+    return state[key]
 
 
 def _assignment_for(request, lesson):
