@@ -1,0 +1,1 @@
+"""A classroom burst under locust; see run.py."""

@@ -1,0 +1,1 @@
+"""Fault drills: each prints PASS or FAIL with its numbers; see bench/README.md."""
