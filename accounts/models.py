@@ -31,6 +31,9 @@ class User(AbstractUser):
         TEACHER = "teacher", "Teacher"
 
     role = models.CharField(max_length=16, choices=Role, default=Role.STUDENT)
+    # Goes up whenever something this person's pages show changes; part of the key of their
+    # cached pages (site_config.pagecache), and read for free with the signed-in user.
+    view_version = models.PositiveBigIntegerField(default=0, editable=False)
 
     objects = SchoolUserManager()
 

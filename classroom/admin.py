@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET
 
 from accounts.models import User
 from lessons.models import Lesson, Prompt
+from site_config.pagecache import bump_viewers, per_viewer_cache
 
 from .exports import csv_response, csv_safe
 from .forms import AssignmentAdminForm, RosterImportForm, StudentPasswordForm
@@ -218,21 +219,25 @@ class SchoolClassAdmin(ScopedAdminMixin, admin.ModelAdmin):
     @admin.action(description="Switch joining by code off", permissions=["change"])
     def switch_join_codes_off(self, request, queryset):
         count = queryset.update(join_code_enabled=False)
+        bump_viewers(classes=list(queryset.values_list("pk", flat=True)))
         self.message_user(request, f"Joining by code switched off for {count} class(es).")
 
     @admin.action(description="Switch joining by code on", permissions=["change"])
     def switch_join_codes_on(self, request, queryset):
         count = queryset.update(join_code_enabled=True)
+        bump_viewers(classes=list(queryset.values_list("pk", flat=True)))
         self.message_user(request, f"Joining by code switched on for {count} class(es).")
 
     @admin.action(description="Archive the selected classes (end of year)", permissions=["change"])
     def archive(self, request, queryset):
         count = queryset.update(is_archived=True)
+        bump_viewers(classes=list(queryset.values_list("pk", flat=True)))
         self.message_user(request, f"{count} class(es) archived.")
 
     @admin.action(description="Unarchive the selected classes", permissions=["change"])
     def unarchive(self, request, queryset):
         count = queryset.update(is_archived=False)
+        bump_viewers(classes=list(queryset.values_list("pk", flat=True)))
         self.message_user(request, f"{count} class(es) unarchived.")
 
     # Custom pages ---------------------------------------------------------------------------
@@ -244,7 +249,7 @@ class SchoolClassAdmin(ScopedAdminMixin, admin.ModelAdmin):
         return [
             path(
                 "<path:object_id>/progress/",
-                view(require_GET(self.progress_view)),
+                view(require_GET(per_viewer_cache(self.progress_view))),
                 name="classroom_schoolclass_progress",
             ),
             path(

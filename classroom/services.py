@@ -25,6 +25,7 @@ from .models import (
     new_join_code,
     normalise_join_code,
 )
+from .signals import reading_progress_changed
 
 JOIN_ATTEMPTS_ALLOWED = 10
 JOIN_ATTEMPT_WINDOW = timedelta(minutes=15)
@@ -142,6 +143,7 @@ def progress_record_finished(*, student: User, lesson) -> ReadingProgress:
             finished_at=now
         )
         progress.refresh_from_db()
+        reading_progress_changed(student.pk)  # .update() sends no signal
     return progress
 
 

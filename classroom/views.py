@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from lessons.models import Lesson
+from site_config.pagecache import per_viewer_cache
 
 from .forms import JoinForm
 from .models import Assignment, Enrolment, SchoolClass
@@ -31,6 +32,7 @@ def student_assignments(user, *, school_class=None):
 
 
 @require_GET
+@per_viewer_cache
 def dashboard(request):
     user = request.user
     if user.is_student:

@@ -6,6 +6,7 @@ from classroom.models import Assignment, ReadingProgress
 from classroom.progress import READING_SESSION_KEY
 from classroom.services import progress_record_open
 from discussions.threads import lesson_discussions
+from site_config.pagecache import per_viewer_cache
 
 from .catalogue import lesson_prompts, published_lessons
 from .models import Lesson
@@ -25,6 +26,7 @@ def lesson_index(request):
 
 
 @require_GET
+@per_viewer_cache
 def lesson_detail(request, slug):
     lessons = published_lessons()
     lesson = next((lesson for lesson in lessons if lesson.slug == slug), None)

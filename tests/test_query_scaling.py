@@ -61,7 +61,9 @@ PAGES = {
 
 
 @pytest.mark.parametrize("page", PAGES)
-def test_queries_are_the_same_at_1x_10x_and_100x(client, school, student, teacher, make_user, page):
+def test_queries_are_the_same_at_1x_10x_and_100x(
+    client, school, student, teacher, make_user, page, no_page_cache
+):
     persona, url_for = PAGES[page]
     client.force_login({"student": student, "teacher": teacher}[persona])
     url = url_for(school)

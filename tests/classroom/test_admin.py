@@ -343,7 +343,13 @@ def enrol_many(school_class, make_user, count):
 
 
 def test_progress_grid_queries_stay_constant_from_5_to_200_students(
-    client, teacher, make_class, make_assignment, make_user, django_assert_max_num_queries
+    client,
+    teacher,
+    make_class,
+    make_assignment,
+    make_user,
+    django_assert_max_num_queries,
+    no_page_cache,
 ):
     school_class = make_class(teachers=[teacher])
     for lesson in Lesson.objects.published()[:3]:

@@ -153,7 +153,7 @@ def grow(school_class, make_user, count):
 
 
 def test_dashboards_queries_stay_constant_as_a_class_grows(
-    client, teacher, student, school, make_user, django_assert_max_num_queries
+    client, teacher, student, school, make_user, django_assert_max_num_queries, no_page_cache
 ):
     for user in (teacher, student):
         client.force_login(user)
@@ -168,7 +168,13 @@ def test_dashboards_queries_stay_constant_as_a_class_grows(
 
 
 def test_student_dashboard_queries_do_not_grow_with_assignments(
-    client, student, teacher, make_class, make_assignment, django_assert_max_num_queries
+    client,
+    student,
+    teacher,
+    make_class,
+    make_assignment,
+    django_assert_max_num_queries,
+    no_page_cache,
 ):
     lessons = list(Lesson.objects.published())
     client.force_login(student)

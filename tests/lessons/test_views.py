@@ -132,7 +132,12 @@ def add_annotations(lesson, count):
 
 
 def test_lesson_page_queries_do_not_grow_with_annotations(
-    client, student, lesson, django_assert_max_num_queries, django_assert_num_queries
+    client,
+    student,
+    lesson,
+    django_assert_max_num_queries,
+    django_assert_num_queries,
+    no_page_cache,
 ):
     client.force_login(student)
     client.get(lesson.get_absolute_url())  # the first visit records the student's progress
