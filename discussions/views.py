@@ -1,6 +1,8 @@
 """Discussion pages. Every view reaches posts through ``Post.objects.in_classes_visible_to``
 and classes through ``SchoolClass.objects.visible_to``: outside your classes is a 404."""
 
+import re
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
@@ -13,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from classroom.exports import csv_response, csv_safe
 from classroom.models import Assignment, Enrolment, SchoolClass
 from lessons.models import Prompt
+from site_config.pagecache import per_viewer_cache
 
 from . import services
 from .forms import EditForm, PostForm, ReplyForm
@@ -66,7 +69,12 @@ def _render_thread(request, school_class, prompt, *, form=None, status=200):
     return render(request, template, context, status=status)
 
 
+# The one-time key of each post form on a page, made new whenever a cached page is served.
+SUBMISSION_KEYS = re.compile(rb'name="[\w-]*submission_key" value="(?P<uuid>[0-9a-f-]{36})"')
+
+
 @require_GET
+@per_viewer_cache(fresh_uuids=SUBMISSION_KEYS)
 def thread(request, class_pk, prompt_pk):
     school_class, prompt = _class_and_prompt(request, class_pk, prompt_pk)
     return _render_thread(request, school_class, prompt)

@@ -5,10 +5,12 @@ address and the viewer's ``view_version``, a counter on the user row that the si
 has loaded anyway. Whatever changes what someone sees bumps the counter of everyone who sees it
 (:func:`bump_viewers`, called from ``classroom.signals`` and a few services), so the next
 request renders afresh. Entries also expire after ``PAGE_CACHE_SECONDS``, which bounds what
-changes with the clock alone (an assignment falling due). Pages with forms whose fields must be
-fresh on every render (the discussion threads' one-time submission keys) are not cached.
+changes with the clock alone (an assignment falling due). Form fields that must be new on every
+view (the discussion forms' one-time submission keys) are replaced with fresh values each time a
+cached page is served.
 """
 
+import uuid
 from functools import wraps
 
 from django.conf import settings
@@ -39,8 +41,15 @@ def bump_everyone() -> None:
     User.objects.update(view_version=F("view_version") + 1)
 
 
-def per_viewer_cache(view):
-    """Serve ``view``'s page from the cache for the same viewer, page and data version."""
+def per_viewer_cache(view=None, *, fresh_uuids=None):
+    """Serve ``view``'s page from the cache for the same viewer, page and data version.
+
+    ``fresh_uuids``: a compiled pattern whose group ``uuid`` matches values that must be new on
+    every view (the discussion forms' one-time submission keys); each is replaced by a fresh
+    UUID whenever the page is served from the cache.
+    """
+    if view is None:
+        return lambda view: per_viewer_cache(view, fresh_uuids=fresh_uuids)
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
@@ -50,6 +59,8 @@ def per_viewer_cache(view):
             return view(request, *args, **kwargs)
         content = cache.get(key)
         if content is not None:
+            if fresh_uuids is not None:
+                content = _refresh(fresh_uuids, content)
             return HttpResponse(content)
         response = view(request, *args, **kwargs)
         if response.status_code == 200 and not response.streaming and not response.cookies:
@@ -66,15 +77,26 @@ def per_viewer_cache(view):
     return wrapped
 
 
+def _refresh(pattern, content: bytes) -> bytes:
+    def fresh(match):
+        start, end = match.span("uuid")
+        whole = match.group(0)
+        offset = match.start()
+        return whole[: start - offset] + str(uuid.uuid4()).encode() + whole[end - offset :]
+
+    return pattern.sub(fresh, content)
+
+
 def _key(request) -> str | None:
     user = request.user
     session_key = request.session.session_key
     if (
         request.method != "GET"
-        or getattr(request, "htmx", False)
         or not user.is_authenticated
         or not session_key
         or len(messages.get_messages(request))  # a page with a message is shown once
     ):
         return None
-    return f"page:{session_key}:{user.pk}:{user.view_version}:{request.get_full_path()}"
+    # An htmx fragment differs from the full page, and may depend on the page it is shown in.
+    fragment = f"hx:{request.htmx.current_url_abs_path}:" if getattr(request, "htmx", False) else ""
+    return f"page:{session_key}:{user.pk}:{user.view_version}:{fragment}{request.get_full_path()}"

@@ -111,3 +111,31 @@ def test_each_browser_gets_its_own_page_so_its_forms_keep_working(school, studen
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
         response = browser.post(reverse("accounts:logout"), {"csrfmiddlewaretoken": token})
         assert response.status_code == 302
+
+
+def test_a_cached_thread_gives_every_view_fresh_submission_keys(client, school, classmate):
+    url = reverse("discussions:thread", args=[school.ours.pk, school.prompt.pk])
+    client.force_login(classmate)
+    keys = []
+    for _ in range(3):
+        page = client.get(url).content.decode()
+        keys += re.findall(r'name="prompt-\d+-submission_key" value="([0-9a-f-]{36})"', page)
+    assert len(keys) == 3 and len(set(keys)) == 3
+    # Two tabs opened from the cache each post their own answer.
+    prefix = f"prompt-{school.prompt.pk}"
+    for number, key in enumerate(keys[1:]):
+        client.post(
+            reverse("discussions:post_create", args=[school.ours.pk, school.prompt.pk]),
+            {f"{prefix}-body": f"Tab {number}", f"{prefix}-submission_key": key},
+        )
+    assert Post.objects.filter(author=classmate).count() == 2
+
+
+def test_a_cached_thread_shows_a_new_post_at_once(client, school, student, classmate):
+    url = reverse("discussions:thread", args=[school.ours.pk, school.prompt.pk])
+    client.force_login(student)
+    client.get(url)
+    Post.objects.create(
+        school_class=school.ours, prompt=school.prompt, author=classmate, body="Fresh from Ben"
+    )
+    assert "Fresh from Ben" in client.get(url).content.decode()
