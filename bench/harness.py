@@ -350,3 +350,12 @@ def exit_cleanly_on_sigterm() -> None:
 
     signal.signal(signal.SIGTERM, handler)
     signal.signal(signal.SIGHUP, handler)
+
+
+def write_report(lines: list[str], path: Path, *, passed: bool) -> int:
+    """Print the report, save it to ``path``, and return the script's exit code."""
+    text = "\n".join(lines) + "\n"
+    print("\n" + text)
+    path.write_text(text)
+    print(f"Wrote {path}")
+    return 0 if passed else 1

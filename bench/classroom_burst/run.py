@@ -301,11 +301,7 @@ def main(argv: list[str] | None = None) -> int:
         f"{'holds' if result.check['ok'] else 'BROKEN'} for {result.check['acknowledged']} "
         "acknowledged posts.",
     ]
-    text = "\n".join(lines) + "\n"
-    print("\n" + text)
-    args.report.write_text(text)
-    print(f"Wrote {args.report}")
-    return 0 if passed else 1
+    return harness.write_report(lines, args.report, passed=passed)
 
 
 if __name__ == "__main__":

@@ -138,11 +138,7 @@ def main(argv: list[str] | None = None) -> int:
         f"**{'PASS' if passed else 'FAIL'}**: {len(source)} tables, "
         f"{sum(source.values())} rows, {len(differing)} differing; pages {pages}.",
     ]
-    text = "\n".join(lines) + "\n"
-    print("\n" + text)
-    args.report.write_text(text)
-    print(f"Wrote {args.report}")
-    return 0 if passed else 1
+    return harness.write_report(lines, args.report, passed=passed)
 
 
 if __name__ == "__main__":

@@ -272,11 +272,7 @@ def main(argv: list[str] | None = None) -> int:
         + f", {result.check['stored_once']}/{result.check['acknowledged']} acknowledged posts "
         "stored exactly once.",
     ]
-    text = "\n".join(lines) + "\n"
-    print("\n" + text)
-    args.report.write_text(text)
-    print(f"Wrote {args.report}")
-    return 0 if passed else 1
+    return harness.write_report(lines, args.report, passed=passed)
 
 
 if __name__ == "__main__":

@@ -123,11 +123,7 @@ def main(argv: list[str] | None = None) -> int:
         "requests; worker "
         + (f"replaced in {replaced_at - killed_at:.2f} s." if replaced_at else "NOT replaced."),
     ]
-    text = "\n".join(lines) + "\n"
-    print("\n" + text)
-    args.report.write_text(text)
-    print(f"Wrote {args.report}")
-    return 0 if passed else 1
+    return harness.write_report(lines, args.report, passed=passed)
 
 
 if __name__ == "__main__":
