@@ -147,11 +147,7 @@ def lesson_discussions(*, request, prompts, preferred_class=None) -> dict:
     if chosen is not None:
         counts = dict(
             Post.objects.filter(
-                school_class=chosen,
-                prompt__in=prompts,
-                is_deleted=False,
-                is_hidden=False,
-                parent__isnull=True,
+                school_class=chosen, prompt__in=prompts, is_deleted=False, is_hidden=False
             )
             .values_list("prompt")
             .annotate(count=Count("pk"))
