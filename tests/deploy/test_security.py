@@ -210,3 +210,25 @@ def test_active_session_stays_signed_in(student, settings):
     session.save()
     assert client.get(reverse("classroom:dashboard")).status_code == 200
     assert client.session["_last_seen"] > time.time() - 5
+
+
+def test_security_headers_on_every_url_a_superuser_can_open(
+    school, student, superuser, production_like
+):
+    """Every URL pattern, the admin's included, walked from the resolver."""
+    from tests.test_urls import concrete, walk
+
+    client = Client()
+    client.force_login(superuser)
+    checked = 0
+    for route in walk():
+        response = client.get(concrete(route, school, student), secure=True)
+        if response.status_code != 200:
+            continue
+        checked += 1
+        headers = response.headers
+        assert "max-age=31536000" in headers["Strict-Transport-Security"], route.key
+        assert headers["X-Content-Type-Options"] == "nosniff", route.key
+        assert headers["Cross-Origin-Opener-Policy"] == "same-origin", route.key
+        assert "frame-ancestors 'none'" in headers["Content-Security-Policy"], route.key
+    assert checked > 40
