@@ -20,6 +20,8 @@ ROSTER = (
 def test_teacher_creates_a_class_imports_a_roster_and_assigns_a_lesson(
     page, live_server, teacher, tmp_path
 ):
+    errors = []  # a CSP violation or a missing file shows up here
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
     sign_in(page, live_server, teacher.username, PASSWORD)
     page.goto(f"{live_server.url}/admin/classroom/schoolclass/add/")
     page.get_by_label("Name:").fill("Year 10 History")
@@ -54,6 +56,7 @@ def test_teacher_creates_a_class_imports_a_roster_and_assigns_a_lesson(
     page.goto(f"{live_server.url}/admin/classroom/schoolclass/{school_class.pk}/progress/")
     expect(page.locator(".progress-grid")).to_contain_text("Zoë Lambert")
     expect(page.locator(".progress-grid")).to_contain_text("Not opened")
+    assert errors == []
 
 
 def test_student_joins_by_code_and_sees_the_assignment_on_the_dashboard(
