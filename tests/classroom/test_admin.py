@@ -21,6 +21,26 @@ def admin_url(name, *args):
     return reverse(f"admin:classroom_{name}", args=args)
 
 
+def add_assignment(
+    client, *, school_class, lesson, opens="2026-11-01 09:00", due="2026-12-01 09:00", **fields
+):
+    """Post the admin's “add assignment” form, as a teacher filling it in would."""
+    opens_date, opens_time = opens.split()
+    due_date, due_time = due.split()
+    return client.post(
+        admin_url("assignment_add"),
+        {
+            "school_class": school_class.pk,
+            "lesson": lesson.pk,
+            "opens_at_0": opens_date,
+            "opens_at_1": opens_time,
+            "due_at_0": due_date,
+            "due_at_1": due_time,
+            **fields,
+        },
+    )
+
+
 def roster_forms(*to_add):
     """The class form's two inlines: the roster (read-only rows) and “add existing students”."""
     data = {
@@ -160,16 +180,12 @@ def test_assignment_list_and_form_offer_only_the_teachers_classes(client, teache
     page = client.get(admin_url("assignment_changelist")).content.decode()
     assert "Year 11 History" in page and "Year 12 History" not in page
     lesson = Lesson.objects.published().last()
-    response = client.post(
-        admin_url("assignment_add"),
-        {
-            "school_class": school.theirs.pk,
-            "lesson": lesson.pk,
-            "opens_at_0": "2026-11-01",
-            "opens_at_1": "09:00",
-            "due_at_0": "2026-12-01",
-            "due_at_1": "09:00",
-        },
+    response = add_assignment(
+        client,
+        school_class=school.theirs,
+        lesson=lesson,
+        opens="2026-11-01 09:00",
+        due="2026-12-01 09:00",
     )
     assert response.status_code == 200
     assert "Select a valid choice" in response.content.decode()
@@ -219,18 +235,14 @@ def test_teacher_assigns_a_lesson_with_a_due_date_in_the_schools_time_zone(clien
     client.force_login(teacher)
     lesson = Lesson.objects.get(order=4)
     prompt = lesson.prompts.published().first()
-    response = client.post(
-        admin_url("assignment_add"),
-        {
-            "school_class": school.ours.pk,
-            "lesson": lesson.pk,
-            "opens_at_0": "2026-11-01",
-            "opens_at_1": "09:00",
-            "due_at_0": "2026-12-01",
-            "due_at_1": "23:59",
-            "instructions": "Read ¶4 closely.",
-            "required_prompts": [prompt.pk],
-        },
+    response = add_assignment(
+        client,
+        school_class=school.ours,
+        lesson=lesson,
+        opens="2026-11-01 09:00",
+        due="2026-12-01 23:59",
+        instructions="Read ¶4 closely.",
+        required_prompts=[prompt.pk],
     )
     assert response.status_code == 302, response.content.decode()[:3000]
     assignment = Assignment.objects.get(school_class=school.ours, lesson=lesson)
@@ -248,17 +260,13 @@ def test_assignment_with_prompts_of_another_lesson_is_refused(client, teacher, s
     client.force_login(teacher)
     lesson = Lesson.objects.get(order=4)
     wrong_prompt = Lesson.objects.get(order=5).prompts.first()
-    response = client.post(
-        admin_url("assignment_add"),
-        {
-            "school_class": school.ours.pk,
-            "lesson": lesson.pk,
-            "opens_at_0": "2026-11-01",
-            "opens_at_1": "09:00",
-            "due_at_0": "2026-12-01",
-            "due_at_1": "09:00",
-            "required_prompts": [wrong_prompt.pk],
-        },
+    response = add_assignment(
+        client,
+        school_class=school.ours,
+        lesson=lesson,
+        opens="2026-11-01 09:00",
+        due="2026-12-01 09:00",
+        required_prompts=[wrong_prompt.pk],
     )
     assert response.status_code == 200
     assert "Choose prompts of the assigned lesson only." in response.content.decode()
@@ -266,17 +274,13 @@ def test_assignment_with_prompts_of_another_lesson_is_refused(client, teacher, s
 
 def test_due_date_before_the_open_date_is_refused_and_the_input_kept(client, teacher, school):
     client.force_login(teacher)
-    response = client.post(
-        admin_url("assignment_add"),
-        {
-            "school_class": school.ours.pk,
-            "lesson": Lesson.objects.get(order=3).pk,
-            "opens_at_0": "2026-12-01",
-            "opens_at_1": "09:00",
-            "due_at_0": "2026-11-01",
-            "due_at_1": "09:00",
-            "instructions": "Keep this text",
-        },
+    response = add_assignment(
+        client,
+        school_class=school.ours,
+        lesson=Lesson.objects.get(order=3),
+        opens="2026-12-01 09:00",
+        due="2026-11-01 09:00",
+        instructions="Keep this text",
     )
     page = response.content.decode()
     assert "The due date must be after the open date." in page
