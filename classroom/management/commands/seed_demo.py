@@ -1,3 +1,5 @@
+"""``manage.py seed_demo``: the demo school a newcomer sees after ``make run``."""
+
 import datetime
 import uuid
 

@@ -1,3 +1,5 @@
+"""``manage.py sync_lessons``: load the section apps' content files (``--check``: only validate)."""
+
 from django.core.management.base import BaseCommand, CommandError
 
 from lessons.content import ContentError
