@@ -1,8 +1,9 @@
 from django import forms
 from django.contrib.auth.forms import SetPasswordForm
+from django.core.exceptions import ValidationError
 
 from .models import JOIN_CODE_LENGTH, Assignment
-from .services import ROSTER_MAX_BYTES
+from .services import ROSTER_MAX_BYTES, check_prompts_of_lesson
 
 
 class JoinForm(forms.Form):
@@ -53,9 +54,10 @@ class AssignmentAdminForm(forms.ModelForm):
         lesson = cleaned.get("lesson")
         prompts = cleaned.get("required_prompts")
         if lesson and prompts:
-            stray = [prompt for prompt in prompts if prompt.lesson_id != lesson.pk]
-            if stray:
-                self.add_error("required_prompts", "Choose prompts of the assigned lesson only.")
+            try:
+                check_prompts_of_lesson(lesson, prompts)
+            except ValidationError as error:
+                self.add_error(None, error)
         return cleaned
 
 

@@ -96,6 +96,12 @@ def join_code_regenerate(*, school_class: SchoolClass) -> str:
     return code
 
 
+def check_prompts_of_lesson(lesson, prompts) -> None:
+    """An assignment's required prompts must be the assigned lesson's own."""
+    if any(prompt.lesson_id != lesson.pk for prompt in prompts):
+        raise ValidationError({"required_prompts": "Choose prompts of the assigned lesson only."})
+
+
 def assignment_create(
     *,
     school_class: SchoolClass,
@@ -116,9 +122,7 @@ def assignment_create(
         created_by=created_by,
     )
     prompts = list(required_prompts)
-    stray = [prompt for prompt in prompts if prompt.lesson_id != lesson.pk]
-    if stray:
-        raise ValidationError({"required_prompts": "Choose prompts of the assigned lesson only."})
+    check_prompts_of_lesson(lesson, prompts)
     assignment.full_clean()
     with transaction.atomic():
         assignment.save()

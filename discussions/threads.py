@@ -18,7 +18,6 @@ from classroom.models import Assignment
 from .forms import PostForm
 from .models import Post
 from .services import can_moderate, can_post
-from .text import rendered_posts
 
 
 @dataclass
@@ -90,10 +89,6 @@ def build_threads(*, user, school_class, prompts, forms=None, latest=None) -> li
             others = [post for post in shown if not post.is_pinned]
             earlier = max(0, len(others) - latest)
             shown = pinned + others[earlier:]
-        rendered_posts(
-            [p for top in shown for p in (top, *top.visible_replies) if not p.is_deleted],
-            reading_url=prompt.lesson.get_absolute_url(),
-        )
         form = forms.get(prompt.pk) or (
             PostForm(prefix=f"prompt-{prompt.pk}") if may_post else None
         )

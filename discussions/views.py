@@ -20,6 +20,7 @@ from site_config.pagecache import per_viewer_cache
 from . import services
 from .forms import EditForm, PostForm, ReplyForm
 from .models import Post
+from .text import rendered_posts
 from .threads import build_threads
 
 
@@ -36,6 +37,12 @@ def _next_url(request, fallback: str) -> str:
     ):
         return target
     return fallback
+
+
+def _back_to(request, post):
+    """Back to the page the form was on (or the thread), at the post."""
+    page = _next_url(request, _thread_url(post.school_class, post.prompt)).split("#")[0]
+    return redirect(f"{page}#post-{post.pk}")
 
 
 def _class_and_prompt(request, class_pk, prompt_pk):
@@ -56,6 +63,10 @@ def _render_thread(request, school_class, prompt, *, form=None, status=200):
         forms=forms,
         latest=None if request.GET.get("all") == "1" else LATEST_POSTS,
     )
+    rendered_posts(
+        [p for top in thread.posts for p in (top, *top.visible_replies) if not p.is_deleted],
+        reading_url=prompt.lesson.get_absolute_url(),
+    )
     thread_url = _thread_url(school_class, prompt)
     shown_from = (request.htmx.current_url_abs_path or "") if request.htmx else request.path
     context = {
@@ -70,7 +81,7 @@ def _render_thread(request, school_class, prompt, *, form=None, status=200):
 
 
 # The one-time key of each post form on a page, made new whenever a cached page is served.
-SUBMISSION_KEYS = re.compile(rb'name="[\w-]*submission_key" value="(?P<uuid>[0-9a-f-]{36})"')
+SUBMISSION_KEYS = re.compile(rb'(name="[\w-]*submission_key" value=")[0-9a-f-]{36}(")')
 
 
 @require_GET
@@ -102,8 +113,7 @@ def post_create(request, class_pk, prompt_pk):
                 return _render_thread(request, school_class, prompt)
             if created:
                 messages.success(request, "Your post is up.")
-            fallback = _thread_url(school_class, prompt)
-            return redirect(f"{_next_url(request, fallback).split('#')[0]}#post-{post.pk}")
+            return _back_to(request, post)
     # Keep what the student typed: the bound form goes back with its errors.
     return _render_thread(request, school_class, prompt, form=form)
 
@@ -150,8 +160,7 @@ def reply(request, pk):
                 return _render_thread(request, parent.school_class, parent.prompt)
             if created:
                 messages.success(request, "Your reply is up.")
-            fallback = _thread_url(parent.school_class, parent.prompt)
-            return redirect(f"{_next_url(request, fallback).split('#')[0]}#post-{post.pk}")
+            return _back_to(request, post)
     context = {
         "parent": parent,
         "form": form,
@@ -200,8 +209,7 @@ def moderate(request, pk):
         messages.error(request, " ".join(error.messages))
     if request.htmx:
         return _render_thread(request, post.school_class, post.prompt)
-    fallback = _thread_url(post.school_class, post.prompt)
-    return redirect(f"{_next_url(request, fallback).split('#')[0]}#post-{post.pk}")
+    return _back_to(request, post)
 
 
 # Teachers: every response to an assignment -----------------------------------------------------

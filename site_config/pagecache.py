@@ -44,9 +44,9 @@ def bump_everyone() -> None:
 def per_viewer_cache(view=None, *, fresh_uuids=None):
     """Serve ``view``'s page from the cache for the same viewer, page and data version.
 
-    ``fresh_uuids``: a compiled pattern whose group ``uuid`` matches values that must be new on
-    every view (the discussion forms' one-time submission keys); each is replaced by a fresh
-    UUID whenever the page is served from the cache.
+    ``fresh_uuids``: a compiled pattern with two groups around a value that must be new on
+    every view (the discussion forms' one-time submission keys); the value between them is
+    replaced by a fresh UUID whenever the page is served from the cache.
     """
     if view is None:
         return lambda view: per_viewer_cache(view, fresh_uuids=fresh_uuids)
@@ -78,13 +78,9 @@ def per_viewer_cache(view=None, *, fresh_uuids=None):
 
 
 def _refresh(pattern, content: bytes) -> bytes:
-    def fresh(match):
-        start, end = match.span("uuid")
-        whole = match.group(0)
-        offset = match.start()
-        return whole[: start - offset] + str(uuid.uuid4()).encode() + whole[end - offset :]
-
-    return pattern.sub(fresh, content)
+    return pattern.sub(
+        lambda match: match.group(1) + str(uuid.uuid4()).encode() + match.group(2), content
+    )
 
 
 def _key(request) -> str | None:
