@@ -20,6 +20,17 @@ from .models import Assignment, Enrolment, ReadingProgress, SchoolClass
 READING_SESSION_KEY = "reading"
 
 
+def remembered_reading(session, lesson_id: int) -> bool | None:
+    """Whether the session knows the lesson finished (None: not opened in this session)."""
+    return session.get(READING_SESSION_KEY, {}).get(str(lesson_id))
+
+
+def remember_reading(session, lesson_id: int, *, finished: bool) -> None:
+    state = session.get(READING_SESSION_KEY, {})
+    state[str(lesson_id)] = finished
+    session[READING_SESSION_KEY] = state
+
+
 class Status(models.TextChoices):
     NOT_OPENED = "not_opened", "Not opened"
     OPENED = "opened", "Opened"

@@ -12,7 +12,7 @@ from site_config.pagecache import per_viewer_cache
 
 from .forms import JoinForm
 from .models import Assignment, Enrolment, SchoolClass
-from .progress import READING_SESSION_KEY, cells_for_student
+from .progress import cells_for_student, remember_reading
 from .services import JoinError, class_join, progress_record_finished
 
 
@@ -99,9 +99,7 @@ def lesson_finished(request, slug):
     lesson = get_object_or_404(Lesson.objects.published(), slug=slug)
     if request.user.is_student:
         progress_record_finished(student=request.user, lesson=lesson)
-        state = request.session.get(READING_SESSION_KEY, {})
-        state[str(lesson.pk)] = True
-        request.session[READING_SESSION_KEY] = state
+        remember_reading(request.session, lesson.pk, finished=True)
     if request.htmx or request.headers.get("X-Requested-With") == "fetch":
         return render(request, "classroom/_finished.html", {"lesson": lesson, "finished": True})
     messages.success(request, f"Well done: you have finished “{lesson.title}”.")

@@ -3,7 +3,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from classroom.models import Assignment, ReadingProgress
-from classroom.progress import READING_SESSION_KEY
+from classroom.progress import remember_reading, remembered_reading
 from classroom.services import progress_record_open
 from discussions.threads import lesson_discussions
 from site_config.pagecache import per_viewer_cache
@@ -60,13 +60,12 @@ def _record_visit(request, lesson) -> bool:
 
     The database is asked once per lesson and session; after that the session remembers.
     """
-    state = request.session.get(READING_SESSION_KEY, {})
-    key = str(lesson.pk)
-    if key not in state:
+    finished = remembered_reading(request.session, lesson.pk)
+    if finished is None:
         progress = progress_record_open(student=request.user, lesson=lesson)
-        state[key] = progress.finished_at is not None
-        request.session[READING_SESSION_KEY] = state
-    return state[key]
+        finished = progress.finished_at is not None
+        remember_reading(request.session, lesson.pk, finished=finished)
+    return finished
 
 
 def _assignment_for(request, lesson):
