@@ -31,9 +31,17 @@ class User(AbstractUser):
         TEACHER = "teacher", "Teacher"
 
     role = models.CharField(max_length=16, choices=Role, default=Role.STUDENT)
-    # Goes up whenever something this person's pages show changes; part of the key of their
-    # cached pages (site_config.pagecache), and read for free with the signed-in user.
-    view_version = models.PositiveBigIntegerField(default=0, editable=False)
+
+    class NotesShown(models.TextChoices):
+        ESSENTIAL = "essential", "Essential notes"
+        ALL = "all", "All notes"
+        CORRECTIONS = "corrections", "Corrections only"
+        NONE = "none", "No notes"
+
+    # Which editors' notes the reading highlights; the reader's choice, kept across sign-ins.
+    notes_shown = models.CharField(
+        max_length=16, choices=NotesShown, default=NotesShown.ESSENTIAL
+    )
 
     objects = SchoolUserManager()
 

@@ -309,15 +309,15 @@ def build(*, reset: bool) -> dict:
         "thread_posts": thread_posts,
         "urls": {
             "minimal": reverse("bench_minimal"),
-            "lesson": reverse("lessons:detail", kwargs={"slug": busy_lesson.slug}),
+            "lesson": reverse("pages:lesson_detail", kwargs={"slug": busy_lesson.slug}),
             "discussion": reverse("discussions:thread", kwargs=thread_kwargs),
-            "dashboard": reverse("classroom:dashboard"),
+            "dashboard": reverse("pages:dashboard"),
             "progress": reverse("admin:classroom_schoolclass_progress", args=[school_class.pk]),
         },
         "post_url": reverse("discussions:post_create", kwargs=thread_kwargs),
         "sign_in_url": reverse("accounts:login"),
         "lesson_urls": [
-            reverse("lessons:detail", kwargs={"slug": lesson.slug}) for lesson in lessons
+            reverse("pages:lesson_detail", kwargs={"slug": lesson.slug}) for lesson in lessons
         ],
     }
 

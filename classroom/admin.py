@@ -19,18 +19,13 @@ from django.views.decorators.http import require_GET
 
 from accounts.models import User
 from lessons.models import Lesson, Prompt
-from site_config.pagecache import bump_viewers, per_viewer_cache
 
 from .exports import csv_response, csv_safe
 from .forms import AssignmentAdminForm, RosterImportForm, StudentPasswordForm
 from .models import Assignment, Enrolment, SchoolClass
-from .progress import progress_grid
-from .services import (
-    RosterError,
-    join_code_regenerate,
-    readable_password,
-    roster_import,
-)
+from .rosters import ROSTER_MAX_BYTES, RosterError, roster_import
+from .selectors import progress_grid
+from .services import join_code_regenerate, readable_password
 
 
 class ScopedAdminMixin:
@@ -146,10 +141,6 @@ class SchoolClassAdmin(ScopedAdminMixin, admin.ModelAdmin):
             .prefetch_related("teachers")
         )
 
-    def get_search_results(self, request, queryset, search_term):
-        # Autocomplete (e.g. an assignment's class) searches this scoped queryset too.
-        return super().get_search_results(request, queryset, search_term)
-
     def has_delete_permission(self, request, obj=None):
         # Archive, don't delete: students' progress and posts belong to the class.
         return request.user.is_superuser and super().has_delete_permission(request, obj)
@@ -203,7 +194,7 @@ class SchoolClassAdmin(ScopedAdminMixin, admin.ModelAdmin):
                 f"{reverse('admin:classroom_assignment_add')}?school_class={school_class.pk}",
                 "Assign a lesson",
             ),
-            (reverse("classroom:class_detail", args=[school_class.pk]), "View the class page"),
+            (reverse("pages:class_detail", args=[school_class.pk]), "View the class page"),
         ]
         items = format_html_join("", '<li><a href="{}">{}</a></li>', links)
         return format_html('<ul class="class-tools">{}</ul>', items)
@@ -219,25 +210,21 @@ class SchoolClassAdmin(ScopedAdminMixin, admin.ModelAdmin):
     @admin.action(description="Switch joining by code off", permissions=["change"])
     def switch_join_codes_off(self, request, queryset):
         count = queryset.update(join_code_enabled=False)
-        bump_viewers(classes=list(queryset.values_list("pk", flat=True)))
         self.message_user(request, f"Joining by code switched off for {count} class(es).")
 
     @admin.action(description="Switch joining by code on", permissions=["change"])
     def switch_join_codes_on(self, request, queryset):
         count = queryset.update(join_code_enabled=True)
-        bump_viewers(classes=list(queryset.values_list("pk", flat=True)))
         self.message_user(request, f"Joining by code switched on for {count} class(es).")
 
     @admin.action(description="Archive the selected classes (end of year)", permissions=["change"])
     def archive(self, request, queryset):
         count = queryset.update(is_archived=True)
-        bump_viewers(classes=list(queryset.values_list("pk", flat=True)))
         self.message_user(request, f"{count} class(es) archived.")
 
     @admin.action(description="Unarchive the selected classes", permissions=["change"])
     def unarchive(self, request, queryset):
         count = queryset.update(is_archived=False)
-        bump_viewers(classes=list(queryset.values_list("pk", flat=True)))
         self.message_user(request, f"{count} class(es) unarchived.")
 
     # Custom pages ---------------------------------------------------------------------------
@@ -249,7 +236,7 @@ class SchoolClassAdmin(ScopedAdminMixin, admin.ModelAdmin):
         return [
             path(
                 "<path:object_id>/progress/",
-                view(require_GET(per_viewer_cache(self.progress_view))),
+                view(require_GET(self.progress_view)),
                 name="classroom_schoolclass_progress",
             ),
             path(
@@ -376,7 +363,8 @@ class SchoolClassAdmin(ScopedAdminMixin, admin.ModelAdmin):
         )
 
 
-ROSTER_READ_LIMIT = 512 * 1024 + 1  # read one byte past the limit so the size check can say so
+# Read one byte past the limit, so the size check can say the file is too big.
+ROSTER_READ_LIMIT = ROSTER_MAX_BYTES + 1
 
 
 @admin.register(Assignment)

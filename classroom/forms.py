@@ -3,7 +3,8 @@ from django.contrib.auth.forms import SetPasswordForm
 from django.core.exceptions import ValidationError
 
 from .models import JOIN_CODE_LENGTH, Assignment
-from .services import ROSTER_MAX_BYTES, check_prompts_of_lesson
+from .rosters import ROSTER_MAX_BYTES
+from .services import check_prompts_of_lesson
 
 
 class JoinForm(forms.Form):

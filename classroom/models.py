@@ -110,7 +110,7 @@ class SchoolClass(models.Model):
         return f"{label}, {self.school_year}"
 
     def get_absolute_url(self):
-        return reverse("classroom:class_detail", kwargs={"pk": self.pk})
+        return reverse("pages:class_detail", kwargs={"pk": self.pk})
 
     @property
     def join_code_display(self) -> str:

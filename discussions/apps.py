@@ -6,4 +6,10 @@ class DiscussionsConfig(AppConfig):
     verbose_name = "Discussions"
 
     def ready(self):
-        from . import signals  # noqa: F401  (keeps cached pages current)
+        from classroom.signals import answers_wanted
+
+        from .selectors import answers_for_progress
+
+        # Posts are answers: the progress grid and dashboards count them through classroom's
+        # signal, so classroom never imports discussions.
+        answers_wanted.connect(answers_for_progress, dispatch_uid="discussions.answers")

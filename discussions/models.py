@@ -10,7 +10,10 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
+
+from classroom.models import SchoolClass
 
 MAX_POST_LENGTH = 10_000
 
@@ -18,13 +21,9 @@ MAX_POST_LENGTH = 10_000
 class PostQuerySet(models.QuerySet):
     def in_classes_visible_to(self, user):
         """Posts of the classes ``user`` teaches or attends: the only posts they may reach."""
-        from classroom.models import SchoolClass
-
         return self.filter(school_class__in=SchoolClass.objects.visible_to(user))
 
     def moderated_by(self, user):
-        from classroom.models import SchoolClass
-
         return self.filter(school_class__in=SchoolClass.objects.taught_by(user))
 
     def live(self):
@@ -33,7 +32,7 @@ class PostQuerySet(models.QuerySet):
 
 class Post(models.Model):
     school_class = models.ForeignKey(
-        "classroom.SchoolClass",
+        SchoolClass,
         on_delete=models.CASCADE,
         related_name="posts",
         verbose_name="class",
@@ -97,8 +96,6 @@ class Post(models.Model):
         return f"{self.author} on “{self.prompt}” ({self.school_class})"
 
     def get_absolute_url(self):
-        from django.urls import reverse
-
         thread = reverse(
             "discussions:thread",
             kwargs={"class_pk": self.school_class_id, "prompt_pk": self.prompt_id},

@@ -1,8 +1,6 @@
 """Discussion pages. Every view reaches posts through ``Post.objects.in_classes_visible_to``
 and classes through ``SchoolClass.objects.visible_to``: outside your classes is a 404."""
 
-import re
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
@@ -13,15 +11,13 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from classroom.exports import csv_response, csv_safe
-from classroom.models import Assignment, Enrolment, SchoolClass
+from classroom.models import Assignment, SchoolClass
 from lessons.models import Prompt
-from site_config.pagecache import per_viewer_cache
 
-from . import services
+from . import selectors, services
 from .forms import EditForm, PostForm, ReplyForm
 from .models import Post
 from .text import rendered_posts
-from .threads import build_threads
 
 
 def _thread_url(school_class, prompt) -> str:
@@ -56,7 +52,7 @@ LATEST_POSTS = 20  # a long thread shows its newest posts; the earlier ones on r
 
 def _render_thread(request, school_class, prompt, *, form=None, status=200):
     forms = {prompt.pk: form} if form is not None else None
-    [thread] = build_threads(
+    [thread] = selectors.build_threads(
         user=request.user,
         school_class=school_class,
         prompts=[prompt],
@@ -80,12 +76,7 @@ def _render_thread(request, school_class, prompt, *, form=None, status=200):
     return render(request, template, context, status=status)
 
 
-# The one-time key of each post form on a page, made new whenever a cached page is served.
-SUBMISSION_KEYS = re.compile(rb'(name="[\w-]*submission_key" value=")[0-9a-f-]{36}(")')
-
-
 @require_GET
-@per_viewer_cache(fresh_uuids=SUBMISSION_KEYS)
 def thread(request, class_pk, prompt_pk):
     school_class, prompt = _class_and_prompt(request, class_pk, prompt_pk)
     return _render_thread(request, school_class, prompt)
@@ -126,7 +117,7 @@ def _post_for(request, pk) -> Post:
         ),
         pk=pk,
     )
-    [thread] = build_threads(
+    [thread] = selectors.build_threads(
         user=request.user, school_class=post.school_class, prompts=[post.prompt]
     )
     visible = {p.pk for top in thread.posts for p in (top, *top.visible_replies)}
@@ -222,47 +213,10 @@ def _assignment_for_teacher(request, pk) -> Assignment:
     )
 
 
-def assignment_responses_data(assignment):
-    """(prompts, rows): each row a student with their posts per prompt, in fixed queries."""
-    prompts = list(assignment.required_prompts.filter(is_published=True)) or list(
-        assignment.lesson.prompts.published()
-    )
-    students = [
-        enrolment.student
-        for enrolment in Enrolment.objects.filter(
-            school_class=assignment.school_class
-        ).select_related("student")
-    ]
-    posts = (
-        Post.objects.filter(
-            school_class=assignment.school_class,
-            prompt__in=prompts,
-            is_deleted=False,
-            author__in=[student.pk for student in students],
-        )
-        .select_related("reply_to__author")
-        .order_by("created_at", "pk")
-    )
-    by_author: dict[int, dict[int, list[Post]]] = {}
-    for post in posts:
-        by_author.setdefault(post.author_id, {}).setdefault(post.prompt_id, []).append(post)
-    rows = []
-    for student in students:
-        mine = by_author.get(student.pk, {})
-        rows.append(
-            {
-                "student": student,
-                "cells": [(prompt, mine.get(prompt.pk, [])) for prompt in prompts],
-                "has_responded": all(mine.get(prompt.pk) for prompt in prompts),
-            }
-        )
-    return prompts, rows
-
-
 @require_GET
 def assignment_responses(request, pk):
     assignment = _assignment_for_teacher(request, pk)
-    prompts, rows = assignment_responses_data(assignment)
+    prompts, rows = selectors.assignment_responses(assignment)
     context = {
         "assignment": assignment,
         "prompts": prompts,
@@ -275,7 +229,7 @@ def assignment_responses(request, pk):
 @require_GET
 def assignment_responses_csv(request, pk):
     assignment = _assignment_for_teacher(request, pk)
-    prompts, rows = assignment_responses_data(assignment)
+    prompts, rows = selectors.assignment_responses(assignment)
     response, writer = csv_response(
         f"responses-{assignment.lesson.slug}-{timezone.localdate():%Y-%m-%d}.csv"
     )

@@ -17,8 +17,6 @@ from django.apps import apps
 from django.core.management.base import CommandError
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
-from site_config.pagecache import bump_everyone
-
 from . import catalogue
 from .apps import SectionConfig
 from .content import ContentError, SectionData, read_section
@@ -119,7 +117,6 @@ def sync_lessons(*, using: str = DEFAULT_DB_ALIAS) -> SyncReport:
         report.unpublished["lessons"] += count
     if report.changed:
         transaction.on_commit(catalogue.forget, using=using)
-        bump_everyone()  # lesson titles and summaries show on many pages
     return report
 
 

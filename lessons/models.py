@@ -35,7 +35,7 @@ class Lesson(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("lessons:detail", kwargs={"slug": self.slug})
+        return reverse("pages:lesson_detail", kwargs={"slug": self.slug})
 
 
 class Paragraph(models.Model):

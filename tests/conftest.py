@@ -26,12 +26,6 @@ def _fresh_cache():
 
 
 @pytest.fixture
-def no_page_cache(settings):
-    """Render every page afresh: for tests that count what a full render costs."""
-    settings.PAGE_CACHE_SECONDS = 0
-
-
-@pytest.fixture
 def make_user(db):
     def factory(*, role=User.Role.STUDENT, password=PASSWORD, **overrides) -> User:
         number = next(_serial)

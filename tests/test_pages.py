@@ -18,13 +18,13 @@ INLINE_STYLE = re.compile(r"<style\b|\sstyle=|\son[a-z]+=", re.I)
 
 def pages(client, student):
     """(name, response) for every public page and every page a signed-in student reads."""
-    yield "home", client.get(reverse("home"))
+    yield "home", client.get(reverse("pages:home"))
     yield "sign in", client.get(reverse("accounts:login"))
     yield "password reset", client.get(reverse("accounts:password_reset"))
     yield "not found", client.get("/no-such-page/")
     client.force_login(student)
-    yield "home signed in", client.get(reverse("home"))
-    yield "lessons", client.get(reverse("lessons:index"))
+    yield "home signed in", client.get(reverse("pages:home"))
+    yield "lessons", client.get(reverse("pages:lesson_index"))
     yield "password change", client.get(reverse("accounts:password_change"))
     for lesson in Lesson.objects.published():
         yield lesson.slug, client.get(lesson.get_absolute_url())
@@ -57,7 +57,7 @@ def test_no_page_loads_anything_from_another_host(client, student):
 
 
 def test_landing_page_says_what_the_unit_is_without_showing_content(client, lesson):
-    page = client.get(reverse("home")).content.decode()
+    page = client.get(reverse("pages:home")).content.decode()
     assert "history unit" in page
     assert 'href="/accounts/sign-in/"' in page
     note = lesson.annotations.published().first().note
@@ -66,7 +66,7 @@ def test_landing_page_says_what_the_unit_is_without_showing_content(client, less
 
 
 def test_healthz_reports_the_database_as_json(client):
-    response = client.get(reverse("healthz"))
+    response = client.get(reverse("pages:healthz"))
     assert response.status_code == 200
     assert json.loads(response.content) == {"status": "ok", "database": "ok"}
     assert "no-cache" in response.headers["Cache-Control"]

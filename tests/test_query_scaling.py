@@ -37,8 +37,8 @@ def grow_to(school, make_user, factor):
 
 
 PAGES = {
-    "student dashboard": ("student", lambda s: reverse("classroom:dashboard")),
-    "teacher dashboard": ("teacher", lambda s: reverse("classroom:dashboard")),
+    "student dashboard": ("student", lambda s: reverse("pages:dashboard")),
+    "teacher dashboard": ("teacher", lambda s: reverse("pages:dashboard")),
     "class page (teacher)": ("teacher", lambda s: s.ours.get_absolute_url()),
     "lesson page": ("student", lambda s: s.prompt.lesson.get_absolute_url()),
     "thread (student)": ("student", lambda s: s.post.get_absolute_url().split("#")[0]),
@@ -62,7 +62,7 @@ PAGES = {
 
 @pytest.mark.parametrize("page", PAGES)
 def test_queries_are_the_same_at_1x_10x_and_100x(
-    client, school, student, teacher, make_user, page, no_page_cache
+    client, school, student, teacher, make_user, page
 ):
     persona, url_for = PAGES[page]
     client.force_login({"student": student, "teacher": teacher}[persona])

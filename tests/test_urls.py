@@ -15,9 +15,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 pytestmark = pytest.mark.django_db
 
 PUBLIC = {
-    "home",
-    "healthz",
-    "privacy",
+    "pages:home",
+    "pages:healthz",
+    "privacy:notice",
     "accounts:login",
     "accounts:password_reset",
     "accounts:password_reset_done",
@@ -50,9 +50,9 @@ ANY_TEACHER_ADMIN = row(SIGN_IN, ADMIN_SIGN_IN, ADMIN_SIGN_IN, 200, 200, 200)
 # Expected status of a GET, per URL name and persona. "Ours" is the student's and teacher's
 # class; the outsider and other_teacher belong to another class.
 MATRIX = {
-    "home": EVERYONE_200,
-    "healthz": EVERYONE_200,
-    "privacy": EVERYONE_200,
+    "pages:home": EVERYONE_200,
+    "pages:healthz": EVERYONE_200,
+    "privacy:notice": EVERYONE_200,
     "accounts:login": row(200, 302, 302, 302, 302, 302),
     "accounts:logout": row(SIGN_IN, 405, 405, 405, 405, 405),
     "accounts:password_change": SIGNED_IN_200,
@@ -61,11 +61,11 @@ MATRIX = {
     "accounts:password_reset_done": EVERYONE_200,
     "accounts:password_reset_confirm": EVERYONE_200,
     "accounts:password_reset_complete": EVERYONE_200,
-    "lessons:index": SIGNED_IN_200,
-    "lessons:detail": SIGNED_IN_200,
-    "classroom:dashboard": SIGNED_IN_200,
+    "pages:lesson_index": SIGNED_IN_200,
+    "pages:lesson_detail": SIGNED_IN_200,
+    "pages:dashboard": SIGNED_IN_200,
     "classroom:join": row(SIGN_IN, 200, 200, 403, 403, 403),
-    "classroom:class_detail": OUR_CLASS,
+    "pages:class_detail": OUR_CLASS,
     "classroom:lesson_finished": row(SIGN_IN, 405, 405, 405, 405, 405),
     # The teachers' admin for classes: scoped to the classes a teacher teaches.
     "admin:classroom_schoolclass_changelist": ANY_TEACHER_ADMIN,
@@ -104,7 +104,7 @@ OUR_ADMIN_PREFIXES = ("admin/classroom/",)
 
 @dataclass
 class Route:
-    name: str | None  # namespaced name, e.g. "lessons:detail"
+    name: str | None  # namespaced name, e.g. "pages:lesson_detail"
     pattern: str  # the full pattern
 
     @property
@@ -252,9 +252,9 @@ SIGNED_IN_GET_ONLY = row(SIGN_IN, 405, 405, 405, 405, 405)
 ADMIN_GET_ONLY = row(SIGN_IN, ADMIN_SIGN_IN, ADMIN_SIGN_IN, 405, 405, 405)
 
 POST_MATRIX = {
-    "home": GET_ONLY,
-    "healthz": GET_ONLY,
-    "privacy": GET_ONLY,
+    "pages:home": GET_ONLY,
+    "pages:healthz": GET_ONLY,
+    "privacy:notice": GET_ONLY,
     "accounts:login": row(200, 302, 302, 302, 302, 302),
     "accounts:logout": row(SIGN_IN, 302, 302, 302, 302, 302),
     "accounts:password_change": SIGNED_IN_200,
@@ -263,11 +263,11 @@ POST_MATRIX = {
     "accounts:password_reset_done": GET_ONLY,
     "accounts:password_reset_confirm": EVERYONE_200,
     "accounts:password_reset_complete": GET_ONLY,
-    "lessons:index": SIGNED_IN_GET_ONLY,
-    "lessons:detail": SIGNED_IN_GET_ONLY,
-    "classroom:dashboard": SIGNED_IN_GET_ONLY,
+    "pages:lesson_index": SIGNED_IN_GET_ONLY,
+    "pages:lesson_detail": SIGNED_IN_GET_ONLY,
+    "pages:dashboard": SIGNED_IN_GET_ONLY,
     "classroom:join": row(SIGN_IN, 200, 200, 403, 403, 403),
-    "classroom:class_detail": SIGNED_IN_GET_ONLY,
+    "pages:class_detail": SIGNED_IN_GET_ONLY,
     "classroom:lesson_finished": row(SIGN_IN, 302, 302, 302, 302, 302),
     "discussions:thread": SIGNED_IN_GET_ONLY,
     "discussions:post_create": OUR_CLASS,

@@ -116,10 +116,6 @@ EMAIL_USE_TLS = env_flag("DJANGO_EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", f"noreply@{ALLOWED_HOSTS[0]}")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# Pages are cached per viewer until what they show changes (site_config.pagecache); this
-# bounds what changes with the clock alone, such as an assignment falling due. 0 turns it off.
-PAGE_CACHE_SECONDS = env_int("DJANGO_PAGE_CACHE_SECONDS", 60)
-
 # Several app servers share one cache when DJANGO_REDIS_URL is set (pip install '.[redis]').
 if redis_url := os.environ.get("DJANGO_REDIS_URL", "").strip():
     CACHES = {

@@ -34,8 +34,8 @@ def test_create_user_makes_a_student():
 def test_student_signs_in_and_lands_on_their_dashboard(client, student):
     response = sign_in(client, student.username)
     assert response.status_code == 302
-    assert response.url == reverse("classroom:dashboard")
-    assert client.get(reverse("lessons:index")).status_code == 200
+    assert response.url == reverse("pages:dashboard")
+    assert client.get(reverse("pages:lesson_index")).status_code == 200
 
 
 def test_sign_in_returns_to_the_page_asked_for(client, student, lesson):
@@ -48,7 +48,7 @@ def test_sign_in_returns_to_the_page_asked_for(client, student, lesson):
 
 def test_sign_in_ignores_an_offsite_next(client, student):
     response = sign_in(client, student.username, next_url="https://evil.example/")
-    assert response.url == reverse("classroom:dashboard")
+    assert response.url == reverse("pages:dashboard")
 
 
 def test_wrong_password_shows_an_error_and_keeps_the_username(client, student):
@@ -72,14 +72,14 @@ def test_sign_out_ends_the_session(client, student):
     sign_in(client, student.username)
     response = client.post(reverse("accounts:logout"))
     assert response.status_code == 302
-    assert response.url == reverse("home")
-    assert client.get(reverse("lessons:index")).status_code == 302
+    assert response.url == reverse("pages:home")
+    assert client.get(reverse("pages:lesson_index")).status_code == 302
 
 
 def test_sign_out_by_get_is_refused(client, student):
     client.force_login(student)
     assert client.get(reverse("accounts:logout")).status_code == 405
-    assert client.get(reverse("lessons:index")).status_code == 200
+    assert client.get(reverse("pages:lesson_index")).status_code == 200
 
 
 def test_student_changes_their_password(client, student):

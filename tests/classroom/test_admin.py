@@ -353,7 +353,7 @@ def test_progress_grid_queries_stay_constant_from_5_to_200_students(
     make_assignment,
     make_user,
     django_assert_max_num_queries,
-    no_page_cache,
+
 ):
     school_class = make_class(teachers=[teacher])
     for lesson in Lesson.objects.published()[:3]:

@@ -31,7 +31,7 @@ def test_dashboard_lists_assignments_by_due_date_with_status_and_overdue_marked(
     ReadingProgress.objects.create(student=student, lesson=done.lesson, finished_at=timezone.now())
 
     client.force_login(student)
-    page = client.get(reverse("classroom:dashboard")).content.decode()
+    page = client.get(reverse("pages:dashboard")).content.decode()
 
     to_do = page[page.index("To do") : page.index(">Done<")]
     order = [to_do.index(a.lesson.title) for a in (overdue, started, later)]
@@ -52,7 +52,7 @@ def test_dashboard_hides_unopened_and_other_classes_assignments(
         due_at=days(9),
     )
     client.force_login(student)
-    page = client.get(reverse("classroom:dashboard")).content.decode()
+    page = client.get(reverse("pages:dashboard")).content.decode()
     assert school.assignment.lesson.title in page
     assert future.lesson.title not in page
     assert "Year 12 History" not in page
@@ -61,7 +61,7 @@ def test_dashboard_hides_unopened_and_other_classes_assignments(
 def test_archived_class_drops_off_the_dashboard(client, student, school):
     SchoolClass.objects.filter(pk=school.ours.pk).update(is_archived=True)
     client.force_login(student)
-    page = client.get(reverse("classroom:dashboard")).content.decode()
+    page = client.get(reverse("pages:dashboard")).content.decode()
     assert "Year 11 History" not in page
 
 
@@ -140,7 +140,7 @@ def test_class_page_lists_the_students_assignments(client, student, classmate, s
 
 def test_teacher_dashboard_shows_their_classes_with_counts(client, teacher, school):
     client.force_login(teacher)
-    page = client.get(reverse("classroom:dashboard")).content.decode()
+    page = client.get(reverse("pages:dashboard")).content.decode()
     assert "Year 11 History" in page and "2 students" in page
     assert "Year 12 History" not in page
     assert school.ours.join_code_display in page
@@ -153,15 +153,15 @@ def grow(school_class, make_user, count):
 
 
 def test_dashboards_queries_stay_constant_as_a_class_grows(
-    client, teacher, student, school, make_user, django_assert_max_num_queries, no_page_cache
+    client, teacher, student, school, make_user, django_assert_max_num_queries
 ):
     for user in (teacher, student):
         client.force_login(user)
         with django_assert_max_num_queries(20) as small:
-            client.get(reverse("classroom:dashboard"))
+            client.get(reverse("pages:dashboard"))
         grow(school.ours, make_user, 195)
         with django_assert_max_num_queries(len(small.captured_queries)):
-            client.get(reverse("classroom:dashboard"))
+            client.get(reverse("pages:dashboard"))
         Enrolment.objects.filter(school_class=school.ours).exclude(
             student__in=[student, school.ours.students.first()]
         ).delete()
@@ -174,18 +174,18 @@ def test_student_dashboard_queries_do_not_grow_with_assignments(
     make_class,
     make_assignment,
     django_assert_max_num_queries,
-    no_page_cache,
+
 ):
     lessons = list(Lesson.objects.published())
     client.force_login(student)
     first = make_class(teachers=[teacher], students=[student])
     make_assignment(school_class=first, lesson=lessons[0])
     with django_assert_max_num_queries(20) as small:
-        client.get(reverse("classroom:dashboard"))
+        client.get(reverse("pages:dashboard"))
     for _ in range(5):
         extra = make_class(teachers=[teacher], students=[student])
         for lesson in lessons:
             make_assignment(school_class=extra, lesson=lesson)
     with django_assert_max_num_queries(len(small.captured_queries)):
-        page = client.get(reverse("classroom:dashboard")).content.decode()
+        page = client.get(reverse("pages:dashboard")).content.decode()
     assert page.count("assignment-row") == 31

@@ -5,7 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from accounts.models import User
-from classroom.services import ROSTER_MAX_BYTES, RosterError, roster_import
+from classroom.rosters import ROSTER_MAX_BYTES, RosterError, roster_import
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from classroom.models import Assignment
-from classroom.progress import Status, cell_for
+from classroom.selectors import Status, cell_for
 from lessons.models import Lesson
 
 pytestmark = pytest.mark.django_db
@@ -112,7 +112,7 @@ def test_dashboard_shows_due_times_in_the_schools_zone_around_midnight(
         opens_at=due - datetime.timedelta(days=30), due_at=due
     )
     client.force_login(student)
-    page = client.get(reverse("classroom:dashboard")).content.decode()
+    page = client.get(reverse("pages:dashboard")).content.decode()
     assert expected in page
 
 

@@ -101,5 +101,5 @@ def test_teacher_cannot_erase_another_classes_student(client, teacher, outsider,
 
 
 def test_privacy_page_is_public_and_says_who_sees_what(client):
-    page = client.get(reverse("privacy")).content.decode()
+    page = client.get(reverse("privacy:notice")).content.decode()
     assert "Who sees it" in page and "no analytics" in page

@@ -30,11 +30,11 @@ def production_like(settings):
 def every_page(client, student, school):
     yield "home", client.get("/", secure=True)
     yield "sign in", client.get(reverse("accounts:login"), secure=True)
-    yield "privacy", client.get(reverse("privacy"), secure=True)
-    yield "healthz", client.get(reverse("healthz"), secure=True)
+    yield "privacy", client.get(reverse("privacy:notice"), secure=True)
+    yield "healthz", client.get(reverse("pages:healthz"), secure=True)
     yield "404", client.get("/nowhere/", secure=True)
     client.force_login(student)
-    yield "dashboard", client.get(reverse("classroom:dashboard"), secure=True)
+    yield "dashboard", client.get(reverse("pages:dashboard"), secure=True)
     for lesson in Lesson.objects.published():
         yield lesson.slug, client.get(lesson.get_absolute_url(), secure=True)
     yield "thread", client.get(school.post.get_absolute_url(), secure=True)
@@ -138,10 +138,10 @@ def test_500_is_logged_with_method_and_path_only(client, student, caplog, monkey
     from site_config.logging import RequestFieldsFilter
 
     client.raise_request_exception = False
-    monkeypatch.setattr("classroom.views.student_assignments", lambda *a, **k: 1 / 0)
+    monkeypatch.setattr("pages.views.student_assignments", lambda *a, **k: 1 / 0)
     client.force_login(student)
     with caplog.at_level(logging.ERROR, logger="django.request"):
-        response = client.get(reverse("classroom:dashboard"), {"secret": "do-not-log"})
+        response = client.get(reverse("pages:dashboard"), {"secret": "do-not-log"})
     assert response.status_code == 500
     record = next(r for r in caplog.records if r.name == "django.request")
     RequestFieldsFilter().filter(record)
@@ -163,7 +163,7 @@ def test_signed_out_session_is_dead_even_if_its_cookie_is_replayed(student):
     client.post(reverse("accounts:logout"))
     replay = Client()
     replay.cookies["sessionid"] = old_key
-    assert replay.get(reverse("classroom:dashboard")).status_code == 302
+    assert replay.get(reverse("pages:dashboard")).status_code == 302
 
 
 def test_password_change_ends_the_other_sessions(student):
@@ -178,8 +178,8 @@ def test_password_change_ends_the_other_sessions(student):
             "new_password2": "a-new-pass-phrase-1945",
         },
     )
-    assert laptop.get(reverse("classroom:dashboard")).status_code == 200
-    assert library.get(reverse("classroom:dashboard")).status_code == 302
+    assert laptop.get(reverse("pages:dashboard")).status_code == 200
+    assert library.get(reverse("pages:dashboard")).status_code == 302
 
 
 def test_deactivated_student_is_signed_out_at_once(student):
@@ -187,18 +187,18 @@ def test_deactivated_student_is_signed_out_at_once(student):
     sign_in(client, student.username, PASSWORD, "10.0.0.1")
     student.is_active = False
     student.save()
-    assert client.get(reverse("classroom:dashboard")).status_code == 302
+    assert client.get(reverse("pages:dashboard")).status_code == 302
 
 
 def test_idle_session_ends_after_the_timeout(student, settings):
     settings.SESSION_IDLE_TIMEOUT = datetime.timedelta(minutes=30)
     client = Client()
     sign_in(client, student.username, PASSWORD, "10.0.0.1")
-    assert client.get(reverse("classroom:dashboard")).status_code == 200
+    assert client.get(reverse("pages:dashboard")).status_code == 200
     session = client.session
     session["_last_seen"] = time.time() - 31 * 60
     session.save()
-    assert client.get(reverse("classroom:dashboard")).status_code == 302
+    assert client.get(reverse("pages:dashboard")).status_code == 302
 
 
 def test_active_session_stays_signed_in(student, settings):
@@ -208,7 +208,7 @@ def test_active_session_stays_signed_in(student, settings):
     session = client.session
     session["_last_seen"] = time.time() - 29 * 60
     session.save()
-    assert client.get(reverse("classroom:dashboard")).status_code == 200
+    assert client.get(reverse("pages:dashboard")).status_code == 200
     assert client.session["_last_seen"] > time.time() - 5
 
 

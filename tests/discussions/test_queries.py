@@ -48,7 +48,7 @@ def test_thread_page_queries_are_the_same_for_5_and_200_posts(
     teacher,
     persona,
     django_assert_max_num_queries,
-    no_page_cache,
+
 ):
     client.force_login({"student": student, "teacher": teacher}[persona])
     # ?all=1: every post on the page, the heaviest case.
@@ -64,7 +64,7 @@ def test_thread_page_queries_are_the_same_for_5_and_200_posts(
 
 
 def test_lesson_page_queries_do_not_grow_with_posts(
-    client, school, make_user, student, django_assert_max_num_queries, no_page_cache
+    client, school, make_user, student, django_assert_max_num_queries
 ):
     client.force_login(student)
     url = school.prompt.lesson.get_absolute_url()
@@ -77,7 +77,7 @@ def test_lesson_page_queries_do_not_grow_with_posts(
 
 
 def test_responses_page_queries_do_not_grow_with_students(
-    client, school, make_user, teacher, django_assert_max_num_queries, no_page_cache
+    client, school, make_user, teacher, django_assert_max_num_queries
 ):
     client.force_login(teacher)
     url = reverse("discussions:responses", args=[school.assignment.pk])

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from classroom.models import Assignment, Enrolment, ReadingProgress
-from classroom.progress import Status, progress_grid
+from classroom.selectors import Status, progress_grid
 from discussions.models import Post
 
 pytestmark = pytest.mark.django_db

@@ -18,7 +18,7 @@ def visible_text(markup: str) -> str:
 
 def test_index_lists_the_six_lessons_in_essay_order_with_summaries(client, student):
     client.force_login(student)
-    response = client.get(reverse("lessons:index"))
+    response = client.get(reverse("pages:lesson_index"))
     assert response.status_code == 200
     page = response.content.decode()
     lessons = list(Lesson.objects.published())
@@ -137,7 +137,7 @@ def test_lesson_page_queries_do_not_grow_with_annotations(
     lesson,
     django_assert_max_num_queries,
     django_assert_num_queries,
-    no_page_cache,
+
 ):
     client.force_login(student)
     client.get(lesson.get_absolute_url())  # the first visit records the student's progress

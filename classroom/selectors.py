@@ -1,19 +1,25 @@
-"""Reading status of students against assignments: one place that says what “late” means."""
+"""What classroom's pages show: reading status against assignments, in one place that says
+what “done” and “late” mean, built in a fixed number of queries whatever a class's size.
+
+Answers to prompts are recorded by apps above this one; they reach these selectors through the
+``classroom.signals.answers_wanted`` signal, never through an import.
+"""
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import NamedTuple
+from typing import NamedTuple, Protocol
 
 from django.db import models
-from django.db.models import Min
 from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
 
 from .models import Assignment, Enrolment, ReadingProgress, SchoolClass
+from .signals import answers_wanted
 
 # The session remembers which lessons a student has opened and finished ({lesson id: finished?}),
 # so the lesson page asks the database once per lesson and session.
@@ -29,6 +35,59 @@ def remember_reading(session, lesson_id: int, *, finished: bool) -> None:
     state = session.get(READING_SESSION_KEY, {})
     state[str(lesson_id)] = finished
     session[READING_SESSION_KEY] = state
+
+
+class Answers(Protocol):
+    """When students first answered prompts, as an app above classroom records it."""
+
+    def first_answers(self, school_class_id: int, student_id: int) -> dict[int, datetime]:
+        """Prompt id → when the student first answered it in the class."""
+
+    def first_in_lesson(
+        self, school_class_id: int, student_id: int, lesson_id: int
+    ) -> datetime | None:
+        """When the student first answered any prompt of the lesson in the class."""
+
+
+class NoAnswers:
+    """What classroom knows of answers on its own: nothing."""
+
+    def first_answers(self, school_class_id, student_id):
+        return {}
+
+    def first_in_lesson(self, school_class_id, student_id, lesson_id):
+        return None
+
+
+def collect_answers(*, classes: Iterable[int], students: Iterable[int], lessons: Iterable[int]):
+    """Ask the apps above (through ``answers_wanted``) for their students' answers."""
+    replies = answers_wanted.send(
+        sender=Assignment, classes=set(classes), students=set(students), lessons=set(lessons)
+    )
+    ledgers = [ledger for _receiver, ledger in replies if ledger is not None]
+    return ledgers[0] if len(ledgers) == 1 else _Combined(ledgers)
+
+
+class _Combined:
+    """Several apps' answers as one: a prompt counts as answered at its earliest answer."""
+
+    def __init__(self, ledgers):
+        self.ledgers = ledgers
+
+    def first_answers(self, school_class_id, student_id):
+        merged: dict[int, datetime] = {}
+        for ledger in self.ledgers:
+            for prompt_id, when in ledger.first_answers(school_class_id, student_id).items():
+                merged[prompt_id] = min(merged.get(prompt_id, when), when)
+        return merged
+
+    def first_in_lesson(self, school_class_id, student_id, lesson_id):
+        times = [
+            when
+            for ledger in self.ledgers
+            if (when := ledger.first_in_lesson(school_class_id, student_id, lesson_id))
+        ]
+        return min(times, default=None)
 
 
 class Status(models.TextChoices):
@@ -55,6 +114,8 @@ class Cell:
     opened_at: datetime | None = None
     finished_at: datetime | None = None
     responded_at: datetime | None = None
+    answered: int = 0  # required prompts answered so far
+    required: int = 0  # required prompts of the assignment
 
     @property
     def label(self) -> str:
@@ -75,63 +136,52 @@ def cell_for(
     *,
     responded_at: datetime | None = None,
     needs_response: bool = False,
+    answered: int = 0,
+    required: int = 0,
 ) -> Cell:
     """Late means done after the due time, or not done and the due time has passed."""
     due = assignment.due_at
     opened = progress.opened_at if progress else None
     finished = progress.finished_at if progress else None
+    counts = {"answered": answered, "required": required}
     if responded_at is not None:
         return Cell(
-            Status.RESPONDED, responded_at > due, needs_response, opened, finished, responded_at
+            Status.RESPONDED,
+            responded_at > due,
+            needs_response,
+            opened,
+            finished,
+            responded_at,
+            **counts,
         )
     if progress is None:
-        return Cell(Status.NOT_OPENED, now > due, needs_response)
+        return Cell(Status.NOT_OPENED, now > due, needs_response, **counts)
     if finished is not None:
         late = now > due if needs_response else finished > due
-        return Cell(Status.READ, late, needs_response, opened, finished)
-    return Cell(Status.OPENED, now > due, needs_response, opened)
+        return Cell(Status.READ, late, needs_response, opened, finished, **counts)
+    return Cell(Status.OPENED, now > due, needs_response, opened, **counts)
 
 
-class Responses:
-    """When each student first answered each prompt, per class: one query for many cells."""
-
-    def __init__(self, *, classes, students, lessons):
-        from discussions.models import Post
-
-        rows = (
-            Post.objects.filter(
-                school_class__in=classes,
-                author__in=students,
-                prompt__lesson__in=lessons,
-                is_deleted=False,
-            )
-            .values("school_class_id", "author_id", "prompt_id", "prompt__lesson_id")
-            .annotate(first=Min("created_at"))
+def answered_cell(assignment, progress, now, answers, student_id, required: list[int]) -> Cell:
+    """The cell of one student, given what they answered (``required``: the prompt ids)."""
+    if required:
+        first = answers.first_answers(assignment.school_class_id, student_id)
+        times = [first[pk] for pk in required if pk in first]
+        responded_at = max(times) if len(times) == len(required) else None
+    else:
+        times = []
+        responded_at = answers.first_in_lesson(
+            assignment.school_class_id, student_id, assignment.lesson_id
         )
-        self.first: dict[tuple[int, int, int], datetime] = {}
-        self.by_lesson: dict[tuple[int, int, int], datetime] = {}
-        for row in rows:
-            key = (row["school_class_id"], row["author_id"], row["prompt_id"])
-            self.first[key] = row["first"]
-            lesson_key = (row["school_class_id"], row["author_id"], row["prompt__lesson_id"])
-            earlier = self.by_lesson.get(lesson_key)
-            self.by_lesson[lesson_key] = min(earlier, row["first"]) if earlier else row["first"]
-
-    def responded_at(
-        self, assignment: Assignment, student_id: int, required: list[int] | None = None
-    ) -> datetime | None:
-        """When the student had answered every required prompt (any prompt, if none is).
-
-        Pass ``required`` (the prompt ids) when calling for many students, to look them up once.
-        """
-        if required is None:
-            required = [prompt.pk for prompt in assignment.required_prompts.all()]
-        if not required:
-            return self.by_lesson.get(
-                (assignment.school_class_id, student_id, assignment.lesson_id)
-            )
-        times = [self.first.get((assignment.school_class_id, student_id, pk)) for pk in required]
-        return None if None in times else max(times)
+    return cell_for(
+        assignment,
+        progress,
+        now,
+        responded_at=responded_at,
+        needs_response=bool(required),
+        answered=len(times),
+        required=len(required),
+    )
 
 
 def cells_for_student(assignments, student, *, now=None) -> list[Cell]:
@@ -143,21 +193,56 @@ def cells_for_student(assignments, student, *, now=None) -> list[Cell]:
             student=student, lesson__in={assignment.lesson_id for assignment in assignments}
         )
     }
-    responses = Responses(
+    answers = collect_answers(
         classes={a.school_class_id for a in assignments},
         students=[student.pk],
         lessons={a.lesson_id for a in assignments},
     )
     return [
-        cell_for(
+        answered_cell(
             assignment,
             progress.get(assignment.lesson_id),
             now,
-            responded_at=responses.responded_at(assignment, student.pk),
-            needs_response=bool(assignment.required_prompts.all()),
+            answers,
+            student.pk,
+            [prompt.pk for prompt in assignment.required_prompts.all()],
         )
         for assignment in assignments
     ]
+
+
+def student_assignments(user, *, school_class=None) -> list[tuple[Assignment, Cell]]:
+    """The open assignments of ``user``'s active classes with each one's cell, soonest due
+    first (of one class, with ``school_class``)."""
+    assignments = (
+        Assignment.objects.visible_to(user)
+        .filter(school_class__in=SchoolClass.objects.attended_by(user).active())
+        .select_related("lesson", "school_class")
+        .prefetch_related("required_prompts")
+        .order_by("due_at", "pk")
+    )
+    if school_class is not None:
+        assignments = assignments.filter(school_class=school_class)
+    assignments = list(assignments)
+    return list(zip(assignments, cells_for_student(assignments, user), strict=True))
+
+
+def assignment_for_lesson(user, lesson, *, requested: str = "") -> Assignment | None:
+    """The assignment a reader came from (``requested``, an id from ``?assignment=``), else a
+    student's soonest due one for the lesson."""
+    assignments = (
+        Assignment.objects.visible_to(user)
+        .filter(lesson=lesson)
+        .select_related("school_class")
+        .order_by("due_at")
+    )
+    if requested.isdigit():
+        chosen = assignments.filter(pk=int(requested)).first()
+        if chosen:
+            return chosen
+    if user.is_student:
+        return assignments.filter(school_class__students=user).first()
+    return None
 
 
 @dataclass
@@ -230,7 +315,7 @@ def progress_grid(school_class: SchoolClass, *, now: datetime | None = None) -> 
             student__in=student_ids, lesson__in=lesson_ids
         ).values_list("student_id", "lesson_id", "opened_at", "finished_at")
     }
-    responses = Responses(classes=[school_class.pk], students=student_ids, lessons=lesson_ids)
+    answers = collect_answers(classes=[school_class.pk], students=student_ids, lessons=lesson_ids)
     required = {a.pk: [prompt.pk for prompt in a.required_prompts.all()] for a in assignments}
     columns = [Column(assignment) for assignment in assignments]
     rows = []
@@ -238,14 +323,13 @@ def progress_grid(school_class: SchoolClass, *, now: datetime | None = None) -> 
         cells = []
         for column in columns:
             assignment = column.assignment
-            cell = cell_for(
+            cell = answered_cell(
                 assignment,
                 progress.get((student.pk, assignment.lesson_id)),
                 now,
-                responded_at=responses.responded_at(
-                    assignment, student.pk, required[assignment.pk]
-                ),
-                needs_response=bool(required[assignment.pk]),
+                answers,
+                student.pk,
+                required[assignment.pk],
             )
             column.counts[cell.status] += 1
             if cell.is_late:

@@ -12,6 +12,7 @@ from accounts.models import User
 from accounts.services import user_set_role
 from classroom.models import Assignment, SchoolClass
 from classroom.services import enrolment_create
+from discussions.models import Post
 from lessons.models import Lesson
 
 DEMO_TEACHER = ("teacher", "Ada", "Hughes", "teach-1917-demo")
@@ -105,8 +106,6 @@ class Command(BaseCommand):
 
     def _discussion(self, school_class, teacher, students):
         """A few posts on the first prompt, so a newcomer sees a discussion at once."""
-        from discussions.models import Post
-
         prompt = Lesson.objects.published().first().prompts.published().first()
         amara, ben, chloe = students
         script = [

@@ -1,3 +1,8 @@
+"""The people admin: who a teacher may see and act on, with each student's data export and
+erasure. It lives here, above classroom and discussions, because deciding whom a teacher may
+reach needs their classes, and erasing needs everything a student wrote.
+"""
+
 from django.contrib import admin
 from django.contrib.admin import helpers
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
@@ -6,9 +11,12 @@ from django.http import JsonResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
-from .models import User
-from .privacy import student_data, student_erase
-from .services import user_set_role
+from accounts.models import User
+from accounts.services import user_set_role
+from classroom.models import Enrolment, SchoolClass
+
+from .selectors import student_data
+from .services import FORMER_STUDENT_USERNAME, student_erase
 
 
 @admin.register(User)
@@ -44,8 +52,6 @@ class UserAdmin(DjangoUserAdmin):
             # Adding an existing student to a class: search the school's students.
             return users.filter(role=User.Role.STUDENT, is_active=True)
         # Otherwise a teacher sees only the students of the classes they teach.
-        from classroom.models import Enrolment, SchoolClass
-
         taught = SchoolClass.objects.taught_by(request.user)
         return users.filter(
             pk__in=Enrolment.objects.filter(school_class__in=taught).values("student")
@@ -84,7 +90,7 @@ class UserAdmin(DjangoUserAdmin):
         description="Erase the selected students and what they wrote", permissions=["view"]
     )
     def erase_students(self, request, queryset):
-        students = list(queryset.filter(role=User.Role.STUDENT).exclude(username="former-student"))
+        students = list(queryset.filter(role=User.Role.STUDENT).exclude(username=FORMER_STUDENT_USERNAME))
         if request.POST.get("confirm") == "yes" and request.POST.get("posts") in ("keep", "remove"):
             keep = request.POST["posts"] == "keep"
             for student in students:

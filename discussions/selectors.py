@@ -1,4 +1,6 @@
-"""Build what one person may see of a class's discussion of a lesson's prompts.
+"""Read paths of discussions: what one person may see of a class's discussion, and the
+answers students gave (for teachers' pages and, through ``classroom.signals.answers_wanted``,
+for progress).
 
 All posts of the class for the prompts come in one query; who sees what is decided here:
 
@@ -12,8 +14,11 @@ All posts of the class for the prompts come in one query; who sees what is decid
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
-from classroom.models import Assignment
+from django.db.models import Count, Min
+
+from classroom.models import Assignment, Enrolment, SchoolClass
 
 from .forms import PostForm
 from .models import Post
@@ -125,10 +130,6 @@ def lesson_discussions(*, request, prompts, preferred_class=None) -> dict:
     A student in several classes sees one class's discussion at a time (``?class=``). The
     threads themselves load into the page on their own (htmx), or open on their own pages.
     """
-    from django.db.models import Count
-
-    from classroom.models import SchoolClass
-
     classes = list(SchoolClass.objects.visible_to(request.user).active())
     chosen = None
     requested = request.GET.get("class", "")
@@ -152,3 +153,82 @@ def lesson_discussions(*, request, prompts, preferred_class=None) -> dict:
         "discussion_class": chosen,
         "prompt_rows": [(prompt, counts.get(prompt.pk, 0)) for prompt in prompts],
     }
+
+
+class Responses:
+    """When each student first answered each prompt, per class: one query for many cells.
+
+    Implements ``classroom.selectors.Answers``; :func:`answers_for_progress` hands it to
+    classroom when it asks.
+    """
+
+    def __init__(self, *, classes, students, lessons):
+        rows = (
+            Post.objects.filter(
+                school_class__in=classes,
+                author__in=students,
+                prompt__lesson__in=lessons,
+                is_deleted=False,
+            )
+            .values("school_class_id", "author_id", "prompt_id", "prompt__lesson_id")
+            .annotate(first=Min("created_at"))
+        )
+        self.first: dict[tuple[int, int], dict[int, datetime]] = {}
+        self.by_lesson: dict[tuple[int, int, int], datetime] = {}
+        for row in rows:
+            self.first.setdefault((row["school_class_id"], row["author_id"]), {})[
+                row["prompt_id"]
+            ] = row["first"]
+            lesson_key = (row["school_class_id"], row["author_id"], row["prompt__lesson_id"])
+            earlier = self.by_lesson.get(lesson_key)
+            self.by_lesson[lesson_key] = min(earlier, row["first"]) if earlier else row["first"]
+
+    def first_answers(self, school_class_id: int, student_id: int) -> dict[int, datetime]:
+        return self.first.get((school_class_id, student_id), {})
+
+    def first_in_lesson(
+        self, school_class_id: int, student_id: int, lesson_id: int
+    ) -> datetime | None:
+        return self.by_lesson.get((school_class_id, student_id, lesson_id))
+
+
+def answers_for_progress(sender, *, classes, students, lessons, **kwargs) -> Responses:
+    """``answers_wanted`` receiver: posts count as answers to their prompts."""
+    return Responses(classes=classes, students=students, lessons=lessons)
+
+
+def assignment_responses(assignment) -> tuple[list, list[dict]]:
+    """(prompts, rows): each row a student with their posts per prompt, in fixed queries."""
+    prompts = list(assignment.required_prompts.filter(is_published=True)) or list(
+        assignment.lesson.prompts.published()
+    )
+    students = [
+        enrolment.student
+        for enrolment in Enrolment.objects.filter(
+            school_class=assignment.school_class
+        ).select_related("student")
+    ]
+    posts = (
+        Post.objects.filter(
+            school_class=assignment.school_class,
+            prompt__in=prompts,
+            is_deleted=False,
+            author__in=[student.pk for student in students],
+        )
+        .select_related("reply_to__author")
+        .order_by("created_at", "pk")
+    )
+    by_author: dict[int, dict[int, list[Post]]] = {}
+    for post in posts:
+        by_author.setdefault(post.author_id, {}).setdefault(post.prompt_id, []).append(post)
+    rows = []
+    for student in students:
+        mine = by_author.get(student.pk, {})
+        rows.append(
+            {
+                "student": student,
+                "cells": [(prompt, mine.get(prompt.pk, [])) for prompt in prompts],
+                "has_responded": all(mine.get(prompt.pk) for prompt in prompts),
+            }
+        )
+    return prompts, rows
