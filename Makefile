@@ -22,8 +22,9 @@ run: $(VENV)/.installed
 	@echo "Serving on http://127.0.0.1:$(PORT)/ (Ctrl-C stops it)"
 	$(DJANGO_DEV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
+# Coverage of the apps is measured on every run and reported in one table ending in its TOTAL.
 test: $(VENV)/.installed
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest --cov --cov-report=term $(PYTEST_ARGS)
 
 # Everything but the browser tests, for a quick check while working.
 test-fast: $(VENV)/.installed
@@ -32,6 +33,7 @@ test-fast: $(VENV)/.installed
 lint: $(VENV)/.installed
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 format: $(VENV)/.installed
 	$(BIN)/ruff format .

@@ -39,9 +39,7 @@ class User(AbstractUser):
         NONE = "none", "No notes"
 
     # Which editors' notes the reading highlights; the reader's choice, kept across sign-ins.
-    notes_shown = models.CharField(
-        max_length=16, choices=NotesShown, default=NotesShown.ESSENTIAL
-    )
+    notes_shown = models.CharField(max_length=16, choices=NotesShown, default=NotesShown.ESSENTIAL)
 
     objects = SchoolUserManager()
 

@@ -172,9 +172,6 @@ class AssignmentQuerySet(models.QuerySet):
         """Assignments of the classes ``user`` teaches (all, for a superuser)."""
         return self.filter(school_class__in=SchoolClass.objects.taught_by(user))
 
-    def open(self, now=None):
-        return self.filter(opens_at__lte=now or timezone.now())
-
     def visible_to(self, user):
         """What ``user`` may see on the site: a student sees only open assignments of their
         classes; a teacher sees all of their classes' assignments."""

@@ -215,5 +215,3 @@ def roster_import(*, school_class: SchoolClass, data: bytes) -> RosterResult:
                 school_class=school_class, student=user, via=Enrolment.Via.ROSTER
             )
     return result
-
-

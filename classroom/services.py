@@ -8,7 +8,6 @@ from __future__ import annotations
 import secrets
 from datetime import datetime, timedelta
 
-from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -152,16 +151,3 @@ def readable_password() -> str:
     """A password a teacher can read out: three short words' worth of unambiguous characters."""
     alphabet = "abcdefghjkmnpqrstuvwxyz23456789"
     return "-".join("".join(secrets.choice(alphabet) for _ in range(4)) for _ in range(3))
-
-
-def student_password_set(
-    *, school_class: SchoolClass, student: User, password: str | None = None
-) -> str:
-    """Set a new password for a student of ``school_class``; returns it for the teacher."""
-    if not school_class.students.filter(pk=student.pk).exists():
-        raise ValidationError("That student is not in this class.")
-    password = password or readable_password()
-    validate_password(password, user=student)
-    student.set_password(password)
-    student.save(update_fields=["password"])
-    return password

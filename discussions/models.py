@@ -23,12 +23,6 @@ class PostQuerySet(models.QuerySet):
         """Posts of the classes ``user`` teaches or attends: the only posts they may reach."""
         return self.filter(school_class__in=SchoolClass.objects.visible_to(user))
 
-    def moderated_by(self, user):
-        return self.filter(school_class__in=SchoolClass.objects.taught_by(user))
-
-    def live(self):
-        return self.filter(is_deleted=False)
-
 
 class Post(models.Model):
     school_class = models.ForeignKey(

@@ -20,6 +20,7 @@ from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from . import catalogue
 from .apps import SectionConfig
 from .content import ContentError, SectionData, read_section
+from .models import Annotation, Event, Lesson, Paragraph, Person, Prompt, Source, Term
 
 
 @dataclass
@@ -80,8 +81,6 @@ def content_hash(section: SectionData) -> str:
 @transaction.atomic
 def sync_lessons(*, using: str = DEFAULT_DB_ALIAS) -> SyncReport:
     """Bring the lesson tables in line with the content files and report what changed."""
-    from .models import Lesson
-
     report = SyncReport()
     sections = read_sections()
     seen_labels = set()
@@ -121,8 +120,6 @@ def sync_lessons(*, using: str = DEFAULT_DB_ALIAS) -> SyncReport:
 
 
 def _sync_items(lesson, section: SectionData, report: SyncReport, using: str) -> None:
-    from .models import Annotation, Event, Paragraph, Person, Prompt, Source, Term
-
     paragraphs = {
         str(number): {"number": number, "text": text}
         for number, text in enumerate(section.paragraphs, start=1)
@@ -204,8 +201,6 @@ def _assign(row, values: dict) -> bool:
 
 def sync_after_migrate(sender, *, using=DEFAULT_DB_ALIAS, verbosity=1, stdout=None, **kwargs):
     """``post_migrate`` receiver: load the lessons once the lessons tables exist."""
-    from .models import Lesson
-
     if Lesson._meta.db_table not in connections[using].introspection.table_names():
         return
     try:

@@ -90,7 +90,9 @@ class UserAdmin(DjangoUserAdmin):
         description="Erase the selected students and what they wrote", permissions=["view"]
     )
     def erase_students(self, request, queryset):
-        students = list(queryset.filter(role=User.Role.STUDENT).exclude(username=FORMER_STUDENT_USERNAME))
+        students = list(
+            queryset.filter(role=User.Role.STUDENT).exclude(username=FORMER_STUDENT_USERNAME)
+        )
         if request.POST.get("confirm") == "yes" and request.POST.get("posts") in ("keep", "remove"):
             keep = request.POST["posts"] == "keep"
             for student in students:

@@ -152,21 +152,6 @@ def grow(school_class, make_user, count):
     )
 
 
-def test_dashboards_queries_stay_constant_as_a_class_grows(
-    client, teacher, student, school, make_user, django_assert_max_num_queries
-):
-    for user in (teacher, student):
-        client.force_login(user)
-        with django_assert_max_num_queries(20) as small:
-            client.get(reverse("pages:dashboard"))
-        grow(school.ours, make_user, 195)
-        with django_assert_max_num_queries(len(small.captured_queries)):
-            client.get(reverse("pages:dashboard"))
-        Enrolment.objects.filter(school_class=school.ours).exclude(
-            student__in=[student, school.ours.students.first()]
-        ).delete()
-
-
 def test_student_dashboard_queries_do_not_grow_with_assignments(
     client,
     student,
@@ -174,14 +159,13 @@ def test_student_dashboard_queries_do_not_grow_with_assignments(
     make_class,
     make_assignment,
     django_assert_max_num_queries,
-
 ):
     lessons = list(Lesson.objects.published())
     client.force_login(student)
     first = make_class(teachers=[teacher], students=[student])
     make_assignment(school_class=first, lesson=lessons[0])
     with django_assert_max_num_queries(20) as small:
-        client.get(reverse("pages:dashboard"))
+        assert client.get(reverse("pages:dashboard")).status_code == 200
     for _ in range(5):
         extra = make_class(teachers=[teacher], students=[student])
         for lesson in lessons:

@@ -137,7 +137,6 @@ def test_lesson_page_queries_do_not_grow_with_annotations(
     lesson,
     django_assert_max_num_queries,
     django_assert_num_queries,
-
 ):
     client.force_login(student)
     client.get(lesson.get_absolute_url())  # the first visit records the student's progress
