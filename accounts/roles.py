@@ -1,8 +1,12 @@
-"""What a teacher may do: the "Teachers" group and its permissions, defined in one place.
+"""What teachers and school administrators may do: their groups and permissions, in one place.
 
-Migrations create the group (``accounts/0002``, ``classroom/0002``); ``ensure_teachers_group``
-runs after every ``migrate`` and recreates the group if it has gone (deleted by accident, or
-a test database flushed), without touching a group a school has adjusted.
+Migrations create the groups (``accounts/0002``, ``classroom/0002``, ``accounts/0005``);
+``ensure_teachers_group`` runs after every ``migrate`` and recreates a group that has gone
+(deleted by accident, or a test database flushed), without touching one a school has adjusted.
+
+Permissions say what kind of change a role may make at all; whom it may make it to is decided by
+querysets (a teacher's powers over a student's account hold only while every active class of
+the student is one they teach: ``classroom.selectors.students_managed_by``).
 """
 
 from django.apps import apps as global_apps
@@ -35,31 +39,50 @@ TEACHER_PERMISSIONS = {
         "delete_assignment",
         "view_readingprogress",
     ],
-    "accounts": ["view_user"],
+    "accounts": ["view_user", "change_user", "export_student", "erase_student"],
+}
+
+SCHOOL_ADMINISTRATORS_GROUP = "School administrators"
+
+SCHOOL_ADMINISTRATOR_PERMISSIONS = {
+    "accounts": [
+        "view_user",
+        "add_user",
+        "change_user",
+        "export_student",
+        "erase_student",
+    ],
+    "classroom": ["view_schoolclass", "view_enrolment"],
+}
+
+GROUPS = {
+    TEACHERS_GROUP: TEACHER_PERMISSIONS,
+    SCHOOL_ADMINISTRATORS_GROUP: SCHOOL_ADMINISTRATOR_PERMISSIONS,
 }
 
 
 def ensure_teachers_group(sender=None, *, using=DEFAULT_DB_ALIAS, apps=global_apps, **kwargs):
-    """``post_migrate`` receiver: create the Teachers group with its permissions if missing."""
+    """``post_migrate`` receiver: create each role's group with its permissions if missing."""
     try:
         Group = apps.get_model("auth", "Group")
         Permission = apps.get_model("auth", "Permission")
     except LookupError:  # auth is not migrated yet
         return
-    if Group.objects.using(using).filter(name=TEACHERS_GROUP).exists():
-        return
-    # post_migrate reaches apps in INSTALLED_APPS order: make sure their permissions exist.
-    for label in TEACHER_PERMISSIONS:
-        try:
-            create_permissions(
-                global_apps.get_app_config(label), verbosity=0, using=using, apps=apps
+    for name, permissions in GROUPS.items():
+        if Group.objects.using(using).filter(name=name).exists():
+            continue
+        # post_migrate reaches apps in INSTALLED_APPS order: make sure their permissions exist.
+        for label in permissions:
+            try:
+                create_permissions(
+                    global_apps.get_app_config(label), verbosity=0, using=using, apps=apps
+                )
+            except LookupError:
+                return
+        group = Group.objects.using(using).create(name=name)
+        for app_label, codenames in permissions.items():
+            group.permissions.add(
+                *Permission.objects.using(using).filter(
+                    content_type__app_label=app_label, codename__in=codenames
+                )
             )
-        except LookupError:
-            return
-    group = Group.objects.using(using).create(name=TEACHERS_GROUP)
-    for app_label, codenames in TEACHER_PERMISSIONS.items():
-        group.permissions.add(
-            *Permission.objects.using(using).filter(
-                content_type__app_label=app_label, codename__in=codenames
-            )
-        )

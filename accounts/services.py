@@ -4,21 +4,32 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 
 from .models import User
-from .roles import TEACHERS_GROUP
+from .roles import SCHOOL_ADMINISTRATORS_GROUP, TEACHERS_GROUP
+
+ROLE_GROUPS = {
+    User.Role.TEACHER: TEACHERS_GROUP,
+    User.Role.ADMINISTRATOR: SCHOOL_ADMINISTRATORS_GROUP,
+}
 
 
 @transaction.atomic
 def user_set_role(*, user: User, role: User.Role) -> User:
-    """Make ``user`` a student or a teacher, keeping staff status and the Teachers group in step."""
-    teachers, _ = Group.objects.get_or_create(name=TEACHERS_GROUP)
+    """Give ``user`` a role, keeping staff status and the role's group in step.
+
+    Teachers and school administrators are staff in their group; students are neither. What a
+    former teacher taught is the business of ``classroom`` (``teaching_end``), which the user
+    admin calls when it changes a role.
+    """
     user.role = role
-    user.is_staff = role == User.Role.TEACHER or user.is_superuser
+    user.is_staff = role in ROLE_GROUPS or user.is_superuser
     user.full_clean()
     user.save()
-    if role == User.Role.TEACHER:
-        user.groups.add(teachers)
-    else:
-        user.groups.remove(teachers)
+    for group_role, name in ROLE_GROUPS.items():
+        group, _ = Group.objects.get_or_create(name=name)
+        if role == group_role:
+            user.groups.add(group)
+        else:
+            user.groups.remove(group)
     return user
 
 

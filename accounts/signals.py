@@ -5,11 +5,13 @@ import logging
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
+from .network import client_ip
+
 logger = logging.getLogger("site.auth")
 
 
 def _client(request) -> str:
-    return request.META.get("REMOTE_ADDR", "") if request is not None else ""
+    return (client_ip(request) or "") if request is not None else ""
 
 
 @receiver(user_logged_in)

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import require_GET
 
+from accounts.admin import ScopedAdminMixin
 from accounts.models import User
 from lessons.models import Lesson, Prompt
 
@@ -24,30 +25,8 @@ from .exports import csv_response, csv_safe
 from .forms import AssignmentAdminForm, RosterImportForm, StudentPasswordForm
 from .models import Assignment, Enrolment, SchoolClass
 from .rosters import ROSTER_MAX_BYTES, RosterError, roster_import
-from .selectors import progress_grid
+from .selectors import other_teachers_students, progress_grid, students_managed_by
 from .services import join_code_regenerate, readable_password
-
-
-class ScopedAdminMixin:
-    """Answer 404 for objects outside ``get_queryset`` rather than the admin's redirect."""
-
-    def _check_in_scope(self, request, object_id):
-        if object_id is not None:
-            pk = self.model._meta.pk.to_python(unquote(object_id))
-            if not self.get_queryset(request).filter(pk=pk).exists():
-                raise Http404("No such object among yours.")
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        self._check_in_scope(request, object_id)
-        return super().change_view(request, object_id, form_url, extra_context)
-
-    def delete_view(self, request, object_id, extra_context=None):
-        self._check_in_scope(request, object_id)
-        return super().delete_view(request, object_id, extra_context)
-
-    def history_view(self, request, object_id, extra_context=None):
-        self._check_in_scope(request, object_id)
-        return super().history_view(request, object_id, extra_context)
 
 
 class EnrolmentInline(admin.TabularInline):
@@ -71,10 +50,17 @@ class EnrolmentInline(admin.TabularInline):
     def username(self, enrolment):
         return enrolment.student.username if enrolment.pk else ""
 
+    def get_formset(self, request, obj=None, **kwargs):
+        # Whose accounts are the teacher's alone, asked once for the whole roster.
+        self._shared = other_teachers_students(obj) if obj is not None and obj.pk else set()
+        return super().get_formset(request, obj, **kwargs)
+
     @admin.display(description="Password")
     def password_link(self, enrolment):
         if not enrolment.pk:  # the blank template row the admin always renders
             return ""
+        if enrolment.student_id in getattr(self, "_shared", ()):
+            return "Also in another teacher’s class: a school administrator resets it"
         url = reverse(
             "admin:classroom_schoolclass_student_password",
             args=[enrolment.school_class_id, enrolment.student_id],
@@ -258,9 +244,11 @@ class SchoolClassAdmin(ScopedAdminMixin, admin.ModelAdmin):
         ]
 
     def _class_for(self, request, object_id, *, change=False):
-        school_class = get_object_or_404(
-            SchoolClass.objects.taught_by(request.user), pk=unquote(object_id)
-        )
+        try:
+            pk = int(unquote(object_id))
+        except ValueError:  # "abc", or NUL: not an id, so no such page
+            raise Http404("That is not a class id.") from None
+        school_class = get_object_or_404(SchoolClass.objects.taught_by(request.user), pk=pk)
         allowed = self.has_change_permission if change else self.has_view_permission
         if not allowed(request, school_class):
             raise PermissionDenied
@@ -334,6 +322,7 @@ class SchoolClassAdmin(ScopedAdminMixin, admin.ModelAdmin):
                 ]
             else:
                 context["result"] = result
+                context["shared"] = other_teachers_students(school_class)
                 messages.success(
                     request,
                     f"Roster imported: {len(result.created)} new account(s), "
@@ -346,6 +335,11 @@ class SchoolClassAdmin(ScopedAdminMixin, admin.ModelAdmin):
     def student_password_view(self, request, object_id, student_id):
         school_class = self._class_for(request, object_id, change=True)
         student = get_object_or_404(school_class.students.all(), pk=student_id)
+        if not students_managed_by(request.user).filter(pk=student.pk).exists():
+            raise PermissionDenied(
+                f"{student.display_name} is also in another teacher’s class, so their password "
+                "is set by a school administrator."
+            )
         suggestion = readable_password()
         form = StudentPasswordForm(student, request.POST or None)
         if request.method == "POST" and form.is_valid():

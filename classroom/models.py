@@ -38,11 +38,17 @@ class SchoolClassQuerySet(models.QuerySet):
         return self.filter(is_archived=False)
 
     def taught_by(self, user):
-        """Classes ``user`` teaches; a superuser teaches (sees) them all."""
-        if not user.is_authenticated:
+        """Classes ``user`` teaches; a superuser teaches (sees) them all.
+
+        The role is checked too, so a teacher who is made a student or loses staff status loses
+        every class at once, whatever the rows say.
+        """
+        if not user.is_authenticated or not user.is_active:
             return self.none()
         if user.is_superuser:
             return self
+        if not user.can_teach:
+            return self.none()
         return self.filter(teachers=user)
 
     def attended_by(self, user):
@@ -64,9 +70,9 @@ class SchoolClassQuerySet(models.QuerySet):
             return self
         # A user is either a student (enrolled) or a teacher (teaching), never both: the
         # enrolment and teachers fields only accept their own role. One simple join each.
-        if user.role == "student":
+        if user.is_student:
             return self.filter(students=user)
-        return self.filter(teachers=user)
+        return self.taught_by(user)
 
 
 class SchoolClass(models.Model):
@@ -170,18 +176,22 @@ class JoinAttempt(models.Model):
 class AssignmentQuerySet(models.QuerySet):
     def for_teacher(self, user):
         """Assignments of the classes ``user`` teaches (all, for a superuser)."""
-        return self.filter(school_class__in=SchoolClass.objects.taught_by(user))
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_superuser:
+            return self
+        if not user.can_teach:
+            return self.none()
+        return self.filter(school_class__teachers=user)
 
     def visible_to(self, user):
         """What ``user`` may see on the site: a student sees only open assignments of their
         classes; a teacher sees all of their classes' assignments."""
         if not user.is_authenticated:
             return self.none()
-        if user.is_superuser:
-            return self
-        if user.role == "student":
+        if user.is_student:
             return self.filter(school_class__students=user, opens_at__lte=timezone.now())
-        return self.filter(school_class__teachers=user)
+        return self.for_teacher(user)
 
 
 class Assignment(models.Model):

@@ -12,15 +12,19 @@ import csv
 import io
 from dataclasses import dataclass, field
 
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models.functions import Lower
 
 from accounts.models import User
 
 from .models import Enrolment, SchoolClass
 from .services import readable_password
+
+FIRST_PASSWORD_HASHER = "argon2-first"
 
 ROSTER_MAX_BYTES = 512 * 1024
 ROSTER_MAX_ROWS = 1000
@@ -82,19 +86,29 @@ def parse_roster(data: bytes) -> list[_RosterRow]:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    lines = list(csv.reader(io.StringIO(text), dialect))
-    if len(lines) > ROSTER_MAX_ROWS + 1:
+    # strict: an unclosed quote is an error, not the rest of the file swallowed into one cell.
+    reader = csv.reader(io.StringIO(text), dialect, strict=True)
+    try:
+        lines = [(reader.line_num, cells) for cells in reader]
+    except csv.Error as error:
         raise RosterError(
-            [f"The file has {len(lines)} lines; the limit is {ROSTER_MAX_ROWS} students a file."]
-        )
-    first = [cell.strip().casefold() for cell in lines[0]] if lines else []
+            [
+                f"Line {reader.line_num}: the file cannot be read as CSV ({error}). Check for a "
+                "quote mark that is opened and never closed, or a cell pasted in by mistake."
+            ]
+        ) from None
+    first = [cell.strip().casefold() for cell in lines[0][1]] if lines else []
     has_header = bool(first) and any(first[0] in names for names in HEADER_NAMES.values())
-    start = 2 if has_header else 1
+    records = [(line, cells) for line, cells in lines[1 if has_header else 0 :] if any(cells)]
+    if len(records) > ROSTER_MAX_ROWS:
+        raise RosterError(
+            [
+                f"The file has {len(records)} students; the limit is {ROSTER_MAX_ROWS} students a file."
+            ]
+        )
     rows, problems = [], []
-    for line_number, cells in enumerate(lines[start - 1 :], start=start):
+    for line_number, cells in records:
         cells = [cell.strip() for cell in cells]
-        if not any(cells):
-            continue
         if len(cells) not in (3, 4):
             problems.append(
                 f"Line {line_number}: expected 3 or 4 columns (given name, family name, username "
@@ -121,16 +135,24 @@ def roster_import(*, school_class: SchoolClass, data: bytes) -> RosterResult:
     if school_class.is_archived:
         raise RosterError([f"{school_class} is archived; unarchive it before importing."])
     rows = parse_roster(data)
+    existing_by_login = _existing_accounts(rows)
     problems: list[str] = []
     seen_logins: dict[str, int] = {}
     plans: list[tuple[_RosterRow, User | None, str]] = []
     username_field = User._meta.get_field("username")
     for row in rows:
         where = f"Line {row.line}"
-        if not row.given:
-            problems.append(f"{where}: the given name is missing.")
-        if not row.family:
-            problems.append(f"{where}: the family name is missing.")
+        for label, value, field_name in (
+            ("given name", row.given, "first_name"),
+            ("family name", row.family, "last_name"),
+        ):
+            limit = User._meta.get_field(field_name).max_length
+            if not value:
+                problems.append(f"{where}: the {label} is missing.")
+            elif len(value) > limit:
+                problems.append(
+                    f"{where}: the {label} has {len(value)} characters; the limit is {limit}."
+                )
         if not row.login:
             problems.append(f"{where}: the username or email is missing.")
             continue
@@ -144,23 +166,21 @@ def roster_import(*, school_class: SchoolClass, data: bytes) -> RosterResult:
             try:
                 validate_email(row.login)
             except ValidationError:
-                problems.append(f"{where}: “{row.login}” is not a valid email address.")
+                problems.append(f"{where}: “{row.login[:60]}” is not a valid email address.")
                 continue
-            existing = (
-                User.objects.filter(email__iexact=row.login).first()
-                or User.objects.filter(username__iexact=row.login).first()
-            )
         else:
             try:
+                if len(row.login) > username_field.max_length:
+                    raise ValidationError("too long")
                 for validator in username_field.validators:
                     validator(row.login)
             except ValidationError:
                 problems.append(
-                    f"{where}: “{row.login}” is not a valid username (letters, digits and "
-                    "@ . + - _ only, at most 150 characters)."
+                    f"{where}: “{row.login[:60]}” is not a valid username (letters, digits and "
+                    f"@ . + - _ only, at most {username_field.max_length} characters)."
                 )
                 continue
-            existing = User.objects.filter(username__iexact=row.login).first()
+        existing = existing_by_login.get(key)
         if existing is not None and not existing.is_student:
             problems.append(f"{where}: “{row.login}” belongs to a teacher, not a student.")
             continue
@@ -189,6 +209,7 @@ def roster_import(*, school_class: SchoolClass, data: bytes) -> RosterResult:
         raise RosterError(problems)
 
     result = RosterResult()
+    new_accounts = []
     with transaction.atomic():
         enrolled_ids = set(school_class.enrolments.values_list("student_id", flat=True))
         for row, existing, password in plans:
@@ -200,18 +221,39 @@ def roster_import(*, school_class: SchoolClass, data: bytes) -> RosterResult:
                     first_name=row.given,
                     last_name=row.family,
                     role=User.Role.STUDENT,
+                    # A first password is on a slip the teacher hands out: the student replaces
+                    # it at first sign-in, and it is hashed at first-password cost (see
+                    # accounts.hashers) so a class of 1,000 imports in seconds.
+                    password=make_password(password, hasher=FIRST_PASSWORD_HASHER),
+                    must_change_password=True,
                 )
-                user.set_password(password)
-                user.full_clean()
-                user.save()
+                user.full_clean(validate_unique=False, validate_constraints=False)
+                new_accounts.append(user)
                 result.created.append((user, password))
+            elif existing.pk in enrolled_ids:
+                result.already_enrolled.append(existing)
             else:
-                user = existing
-                if user.pk in enrolled_ids:
-                    result.already_enrolled.append(user)
-                    continue
-                result.enrolled.append(user)
-            Enrolment.objects.create(
-                school_class=school_class, student=user, via=Enrolment.Via.ROSTER
-            )
+                result.enrolled.append(existing)
+        # Usernames were checked against every account above; a clash now means someone made
+        # the same account this very moment, and the IntegrityError undoes the whole import.
+        User.objects.bulk_create(new_accounts)
+        Enrolment.objects.bulk_create(
+            Enrolment(school_class=school_class, student=user, via=Enrolment.Via.ROSTER)
+            for user in [*new_accounts, *result.enrolled]
+        )
     return result
+
+
+def _existing_accounts(rows) -> dict[str, User]:
+    """Accounts the roster's logins name, by casefolded login, in two queries for any size."""
+    logins = {row.login.casefold() for row in rows if row.login}
+    emails = {login for login in logins if "@" in login}
+    found: dict[str, User] = {}
+    by_username = User.objects.annotate(login=Lower("username")).filter(login__in=logins)
+    for user in by_username:
+        found[user.login] = user
+    if emails:
+        # An email matches the account with that address first, as it did row by row.
+        for user in User.objects.annotate(login=Lower("email")).filter(login__in=emails):
+            found[user.login] = user
+    return found

@@ -18,6 +18,8 @@ from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
 
+from accounts.models import User
+
 from .models import Assignment, Enrolment, ReadingProgress, SchoolClass
 from .signals import answers_wanted
 
@@ -337,3 +339,42 @@ def progress_grid(school_class: SchoolClass, *, now: datetime | None = None) -> 
             cells.append(cell)
         rows.append(Row(student, cells))
     return ProgressGrid(school_class, columns, rows)
+
+
+def students_managed_by(user):
+    """Students whose accounts ``user`` may manage (rename, set a password, export, erase).
+
+    A school administrator or superuser manages every student. A teacher manages a student only
+    while every active class of the student is one they teach: a student who is also in another
+    teacher's class belongs, for their account, to the school's administrators, so adding an
+    existing student to a class never hands over their account.
+    """
+    students = User.objects.students()
+    if not user.is_authenticated:
+        return students.none()
+    if user.is_school_administrator:
+        return students
+    if not user.can_teach:
+        return students.none()
+    taught = SchoolClass.objects.taught_by(user).active()
+    others = SchoolClass.objects.active().exclude(teachers=user)
+    return students.filter(
+        pk__in=Enrolment.objects.filter(school_class__in=taught).values("student")
+    ).exclude(pk__in=Enrolment.objects.filter(school_class__in=others).values("student"))
+
+
+def other_teachers_students(school_class) -> set[int]:
+    """Students of ``school_class`` who are also in an active class it shares no teacher with:
+    shown as such on the roster, since their accounts are not this class's teachers' alone."""
+    teachers = school_class.teachers.all()
+    elsewhere = (
+        Enrolment.objects.filter(school_class__is_archived=False)
+        .exclude(school_class=school_class)
+        .exclude(school_class__teachers__in=teachers)
+        .values("student")
+    )
+    return set(
+        Enrolment.objects.filter(school_class=school_class, student__in=elsewhere).values_list(
+            "student_id", flat=True
+        )
+    )

@@ -151,3 +151,13 @@ def readable_password() -> str:
     """A password a teacher can read out: three short words' worth of unambiguous characters."""
     alphabet = "abcdefghjkmnpqrstuvwxyz23456789"
     return "-".join("".join(secrets.choice(alphabet) for _ in range(4)) for _ in range(3))
+
+
+@transaction.atomic
+def teaching_end(*, teacher: User) -> list[SchoolClass]:
+    """Take ``teacher`` off every class they teach (their role is changing); returns the
+    classes, for the confirmation. Co-teachers keep the classes; a class left with no teacher
+    is still there for a school administrator to hand on."""
+    classes = list(SchoolClass.objects.filter(teachers=teacher))
+    teacher.classes_taught.clear()
+    return classes

@@ -26,7 +26,7 @@ def join(request):
             school_class = class_join(
                 user=request.user,
                 code=form.cleaned_data["code"],
-                ip_address=request.META.get("REMOTE_ADDR"),
+                ip_address=request.client_ip,
             )
         except JoinError as error:
             form.add_error("code", str(error))

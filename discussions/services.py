@@ -98,7 +98,10 @@ def post_edit(*, post: Post, editor, body: str) -> Post:
     if text != post.body:
         post.body = text
         post.edited_at = timezone.now()
-        post.save(update_fields=["body", "edited_at"])
+        # A teacher pinned or praised the words they read, not whatever replaces them: the
+        # marks go with an edit, and the teacher can give them again.
+        post.is_pinned = post.is_exemplary = False
+        post.save(update_fields=["body", "edited_at", "is_pinned", "is_exemplary"])
     return post
 
 
@@ -106,6 +109,8 @@ def post_delete(*, post: Post, user) -> Post:
     """Delete softly: the text goes, the place stays while replies hang from it."""
     if post.author_id != user.pk:
         raise PermissionDenied("Only the author can delete a post.")
+    if post.school_class.is_archived:
+        raise PermissionDenied("This class is archived, so its discussions are read-only.")
     if not post.is_deleted:
         post.is_deleted = True
         post.deleted_at = timezone.now()

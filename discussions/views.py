@@ -183,6 +183,8 @@ def delete(request, pk):
     post = _post_for(request, pk)
     if post.author_id != request.user.pk or post.is_deleted:
         raise PermissionDenied("Only the author can delete a post.")
+    if post.school_class.is_archived:
+        raise PermissionDenied("This class is archived, so its discussions are read-only.")
     if request.method == "POST":
         services.post_delete(post=post, user=request.user)
         messages.success(request, "Your post is deleted.")

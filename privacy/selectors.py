@@ -7,11 +7,18 @@ from classroom.models import Enrolment, ReadingProgress
 from discussions.models import Post
 
 
-def student_data(student: User) -> dict:
-    """All of one student's data as plain values, for a JSON export."""
+def student_data(student: User, *, classes=None) -> dict:
+    """All of one student's data as plain values, for a JSON export.
+
+    ``classes``: only what happened in these classes (a teacher's export holds their own
+    classes, never another teacher's); ``None`` for everything (a school administrator).
+    """
     enrolments = Enrolment.objects.filter(student=student).select_related("school_class")
     progress = ReadingProgress.objects.filter(student=student).select_related("lesson")
     posts = Post.objects.filter(author=student).select_related("school_class", "prompt__lesson")
+    if classes is not None:
+        enrolments = enrolments.filter(school_class__in=classes)
+        posts = posts.filter(school_class__in=classes)
     return {
         "account": {
             "username": student.username,

@@ -19,7 +19,10 @@ class RequestFieldsFilter(logging.Filter):
         if request is not None and hasattr(request, "META"):
             record.method = request.method
             record.path = request.path
-            record.client = request.META.get("REMOTE_ADDR", "")
+            # Set by accounts.middleware.ClientAddressMiddleware: the address our proxy saw.
+            record.client = getattr(request, "client_ip", None) or request.META.get(
+                "REMOTE_ADDR", ""
+            )
             user = getattr(request, "user", None)
             if user is not None and getattr(user, "is_authenticated", False):
                 record.user_id = user.pk

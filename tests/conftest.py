@@ -1,7 +1,9 @@
 """The cast every test draws on, and small factories.
 
 Personas (after Zulip's ``example_user``): ``student``, ``classmate``, ``outsider`` (a student
-of another class, once classes exist), ``teacher``, ``other_teacher`` and ``superuser``.
+of another class, once classes exist), ``teacher``, ``other_teacher``, ``sharing_teacher`` (who
+teaches another class and has enrolled our ``student`` in it too), ``administrator`` (a school
+administrator) and ``superuser``.
 """
 
 import itertools
@@ -69,6 +71,14 @@ def teacher(make_user):
 @pytest.fixture
 def other_teacher(make_user):
     return make_user(username="patel", first_name="Ravi", last_name="Patel", role=User.Role.TEACHER)
+
+
+@pytest.fixture
+def administrator(make_user):
+    """A school administrator: the school office or IT, managing every student's account."""
+    return make_user(
+        username="office", first_name="Sam", last_name="Okoye", role=User.Role.ADMINISTRATOR
+    )
 
 
 @pytest.fixture
@@ -143,9 +153,21 @@ def school(make_class, make_assignment, student, classmate, outsider, teacher, o
     )
     return SimpleNamespace(
         ours=ours,
+        classmate=classmate,
         theirs=theirs,
         assignment=assignment,
         other_assignment=other_assignment,
         prompt=prompt,
         post=post,
     )
+
+
+@pytest.fixture
+def sharing_teacher(make_user, make_class, school, student):
+    """A teacher of another class who has enrolled our student there too: sharing a student
+    must give them nothing of our class, and neither of us the student's account."""
+    teacher = make_user(
+        username="okafor-t", first_name="Chidi", last_name="Nwosu", role=User.Role.TEACHER
+    )
+    make_class(name="Debating club", teachers=[teacher], students=[student])
+    return teacher

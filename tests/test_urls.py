@@ -26,19 +26,44 @@ PUBLIC = {
     "admin:login",
 }
 
-PERSONAS = ["signed_out", "student", "outsider", "teacher", "other_teacher", "superuser"]
+PERSONAS = [
+    "signed_out",
+    "student",
+    "outsider",
+    "teacher",
+    "other_teacher",
+    "sharing_teacher",
+    "administrator",
+    "superuser",
+]
 SIGN_IN = "sign-in"  # redirected to a sign-in page
 ADMIN_SIGN_IN = "admin sign-in"  # a signed-in non-staff user sent to the admin's sign-in
 
 
-def row(signed_out, student, outsider, teacher, other_teacher, superuser):
-    return dict(
-        zip(
-            PERSONAS,
-            (signed_out, student, outsider, teacher, other_teacher, superuser),
-            strict=True,
-        )
-    )
+def row(
+    signed_out,
+    student,
+    outsider,
+    teacher,
+    other_teacher,
+    superuser,
+    *,
+    sharing_teacher=None,
+    administrator=None,
+):
+    """Expected answers per persona. The sharing teacher (who teaches another class and has
+    enrolled our student in it) and the school administrator (who teaches no class) answer as
+    the other teacher unless a row says otherwise."""
+    return {
+        "signed_out": signed_out,
+        "student": student,
+        "outsider": outsider,
+        "teacher": teacher,
+        "other_teacher": other_teacher,
+        "sharing_teacher": other_teacher if sharing_teacher is None else sharing_teacher,
+        "administrator": other_teacher if administrator is None else administrator,
+        "superuser": superuser,
+    }
 
 
 EVERYONE_200 = row(200, 200, 200, 200, 200, 200)
@@ -46,6 +71,11 @@ SIGNED_IN_200 = row(SIGN_IN, 200, 200, 200, 200, 200)
 OUR_CLASS = row(SIGN_IN, 200, 404, 200, 404, 200)
 OUR_CLASS_ADMIN = row(SIGN_IN, ADMIN_SIGN_IN, ADMIN_SIGN_IN, 200, 404, 200)
 ANY_TEACHER_ADMIN = row(SIGN_IN, ADMIN_SIGN_IN, ADMIN_SIGN_IN, 200, 200, 200)
+# Teachers' tools the school office does not have (it manages accounts, not teaching).
+TEACHERS_ONLY_ADMIN = row(SIGN_IN, ADMIN_SIGN_IN, ADMIN_SIGN_IN, 200, 200, 200, administrator=403)
+# Account pages about our classmate, whose only class is ours: theirs to manage are our
+# teacher's, the school administrator's and the superuser's; other teachers get a 404.
+OUR_STUDENTS_ACCOUNT = row(SIGN_IN, ADMIN_SIGN_IN, ADMIN_SIGN_IN, 200, 404, 200, administrator=200)
 
 # Expected status of a GET, per URL name and persona. "Ours" is the student's and teacher's
 # class; the outsider and other_teacher belong to another class.
@@ -63,13 +93,15 @@ MATRIX = {
     "accounts:password_reset_complete": EVERYONE_200,
     "pages:lesson_index": SIGNED_IN_200,
     "pages:lesson_detail": SIGNED_IN_200,
+    "lessons:glossary": SIGNED_IN_200,
+    "lessons:notes_preference": row(SIGN_IN, 405, 405, 405, 405, 405),
     "pages:dashboard": SIGNED_IN_200,
     "classroom:join": row(SIGN_IN, 200, 200, 403, 403, 403),
     "pages:class_detail": OUR_CLASS,
     "classroom:lesson_finished": row(SIGN_IN, 405, 405, 405, 405, 405),
     # The teachers' admin for classes: scoped to the classes a teacher teaches.
     "admin:classroom_schoolclass_changelist": ANY_TEACHER_ADMIN,
-    "admin:classroom_schoolclass_add": ANY_TEACHER_ADMIN,
+    "admin:classroom_schoolclass_add": TEACHERS_ONLY_ADMIN,
     "admin:classroom_schoolclass_change": OUR_CLASS_ADMIN,
     "admin:classroom_schoolclass_history": OUR_CLASS_ADMIN,
     "admin:classroom_schoolclass_delete": row(SIGN_IN, ADMIN_SIGN_IN, ADMIN_SIGN_IN, 403, 404, 200),
@@ -77,8 +109,8 @@ MATRIX = {
     "admin:classroom_schoolclass_progress_csv": OUR_CLASS_ADMIN,
     "admin:classroom_schoolclass_import_roster": OUR_CLASS_ADMIN,
     "admin:classroom_schoolclass_student_password": OUR_CLASS_ADMIN,
-    "admin:classroom_assignment_changelist": ANY_TEACHER_ADMIN,
-    "admin:classroom_assignment_add": ANY_TEACHER_ADMIN,
+    "admin:classroom_assignment_changelist": TEACHERS_ONLY_ADMIN,
+    "admin:classroom_assignment_add": TEACHERS_ONLY_ADMIN,
     "admin:classroom_assignment_change": OUR_CLASS_ADMIN,
     "admin:classroom_assignment_history": OUR_CLASS_ADMIN,
     "admin:classroom_assignment_delete": OUR_CLASS_ADMIN,
@@ -98,8 +130,22 @@ MATRIX = {
     "admin/classroom/assignment/<path:object_id>/": row(
         SIGN_IN, ADMIN_SIGN_IN, ADMIN_SIGN_IN, 302, 302, 302
     ),
+    # People: a teacher lists the students of their classes and acts on those they manage.
+    "admin:accounts_user_changelist": ANY_TEACHER_ADMIN,
+    "admin:accounts_user_add": row(
+        SIGN_IN, ADMIN_SIGN_IN, ADMIN_SIGN_IN, 403, 403, 200, administrator=200
+    ),
+    "admin:accounts_user_change": OUR_STUDENTS_ACCOUNT,
+    "admin:accounts_user_history": OUR_STUDENTS_ACCOUNT,
+    "admin:accounts_user_delete": row(
+        SIGN_IN, ADMIN_SIGN_IN, ADMIN_SIGN_IN, 403, 404, 200, administrator=403
+    ),
+    "admin:auth_user_password_change": OUR_STUDENTS_ACCOUNT,
+    "admin/accounts/user/<path:object_id>/": row(
+        SIGN_IN, ADMIN_SIGN_IN, ADMIN_SIGN_IN, 302, 302, 302
+    ),
 }
-OUR_ADMIN_PREFIXES = ("admin/classroom/",)
+OUR_ADMIN_PREFIXES = ("admin/classroom/", "admin/accounts/")
 
 
 @dataclass
@@ -132,12 +178,18 @@ def walk(resolver=None, prefix="", namespace=""):
 
 
 def concrete(route: Route, school, student) -> str:
-    """A real path for a route: each parameter replaced by an object of “our” class."""
+    """A real path for a route: each parameter replaced by an object of “our” class.
+
+    Account pages are about our classmate, whose only class is ours (``student`` is also in
+    the sharing teacher's class, so their account is no single teacher's: tested apart)."""
     object_id = "1"
+    classmate = school.ours.students.exclude(pk=student.pk).get()
     if "classroom/schoolclass/" in route.pattern:
         object_id = str(school.ours.pk)
     elif "classroom/assignment/" in route.pattern:
         object_id = str(school.assignment.pk)
+    elif "accounts/user/" in route.pattern:
+        object_id = str(classmate.pk)
     pk = school.ours.pk
     if route.pattern.startswith("discussions/posts/"):
         pk = school.post.pk
@@ -149,7 +201,8 @@ def concrete(route: Route, school, student) -> str:
         "class_pk": str(school.ours.pk),
         "prompt_pk": str(school.prompt.pk),
         "object_id": object_id,
-        "student_id": str(student.pk),
+        "student_id": str(classmate.pk),
+        "id": str(classmate.pk),
         "app_label": "classroom",
         "url": "no-such-page/",
         "uidb64": "MQ",
@@ -161,13 +214,17 @@ def concrete(route: Route, school, student) -> str:
 
 
 @pytest.fixture
-def clients(school, student, outsider, teacher, other_teacher, superuser):
+def clients(
+    school, student, outsider, teacher, other_teacher, sharing_teacher, administrator, superuser
+):
     clients = {"signed_out": Client()}
     users = {
         "student": student,
         "outsider": outsider,
         "teacher": teacher,
         "other_teacher": other_teacher,
+        "sharing_teacher": sharing_teacher,
+        "administrator": administrator,
         "superuser": superuser,
     }
     for persona, user in users.items():
@@ -265,6 +322,9 @@ POST_MATRIX = {
     "accounts:password_reset_complete": GET_ONLY,
     "pages:lesson_index": SIGNED_IN_GET_ONLY,
     "pages:lesson_detail": SIGNED_IN_GET_ONLY,
+    "lessons:glossary": SIGNED_IN_GET_ONLY,
+    # An empty POST names no choice of notes: refused, nothing saved.
+    "lessons:notes_preference": row(SIGN_IN, 400, 400, 400, 400, 400),
     "pages:dashboard": SIGNED_IN_GET_ONLY,
     "classroom:join": row(SIGN_IN, 200, 200, 403, 403, 403),
     "pages:class_detail": SIGNED_IN_GET_ONLY,
@@ -278,7 +338,7 @@ POST_MATRIX = {
     "discussions:responses": SIGNED_IN_GET_ONLY,
     "discussions:responses_csv": SIGNED_IN_GET_ONLY,
     "admin:classroom_schoolclass_changelist": ANY_TEACHER_ADMIN,
-    "admin:classroom_schoolclass_add": ANY_TEACHER_ADMIN,
+    "admin:classroom_schoolclass_add": TEACHERS_ONLY_ADMIN,
     "admin:classroom_schoolclass_change": OUR_CLASS_ADMIN,
     "admin:classroom_schoolclass_history": OUR_CLASS_ADMIN,
     "admin:classroom_schoolclass_delete": row(SIGN_IN, ADMIN_SIGN_IN, ADMIN_SIGN_IN, 403, 404, 200),
@@ -286,8 +346,8 @@ POST_MATRIX = {
     "admin:classroom_schoolclass_progress_csv": ADMIN_GET_ONLY,
     "admin:classroom_schoolclass_import_roster": OUR_CLASS_ADMIN,
     "admin:classroom_schoolclass_student_password": OUR_CLASS_ADMIN,
-    "admin:classroom_assignment_changelist": ANY_TEACHER_ADMIN,
-    "admin:classroom_assignment_add": ANY_TEACHER_ADMIN,
+    "admin:classroom_assignment_changelist": TEACHERS_ONLY_ADMIN,
+    "admin:classroom_assignment_add": TEACHERS_ONLY_ADMIN,
     "admin:classroom_assignment_change": OUR_CLASS_ADMIN,
     "admin:classroom_assignment_history": OUR_CLASS_ADMIN,
     "admin:classroom_assignment_delete": OUR_CLASS_ADMIN,
@@ -295,6 +355,19 @@ POST_MATRIX = {
         SIGN_IN, ADMIN_SIGN_IN, ADMIN_SIGN_IN, 302, 302, 302
     ),
     "admin/classroom/assignment/<path:object_id>/": row(
+        SIGN_IN, ADMIN_SIGN_IN, ADMIN_SIGN_IN, 302, 302, 302
+    ),
+    "admin:accounts_user_changelist": ANY_TEACHER_ADMIN,
+    "admin:accounts_user_add": row(
+        SIGN_IN, ADMIN_SIGN_IN, ADMIN_SIGN_IN, 403, 403, 200, administrator=200
+    ),
+    "admin:accounts_user_change": OUR_STUDENTS_ACCOUNT,
+    "admin:accounts_user_history": OUR_STUDENTS_ACCOUNT,
+    "admin:accounts_user_delete": row(
+        SIGN_IN, ADMIN_SIGN_IN, ADMIN_SIGN_IN, 403, 404, 200, administrator=403
+    ),
+    "admin:auth_user_password_change": OUR_STUDENTS_ACCOUNT,
+    "admin/accounts/user/<path:object_id>/": row(
         SIGN_IN, ADMIN_SIGN_IN, ADMIN_SIGN_IN, 302, 302, 302
     ),
 }

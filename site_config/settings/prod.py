@@ -103,9 +103,9 @@ CSRF_COOKIE_SECURE = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = env_flag("DJANGO_SESSION_EXPIRE_AT_BROWSER_CLOSE", True)
 SESSION_IDLE_TIMEOUT = timedelta(minutes=env_int("DJANGO_SESSION_IDLE_MINUTES", 30))
 
-# Sign-in throttling: behind one proxy, the client address is the last X-Forwarded-For hop.
-AXES_IPWARE_PROXY_COUNT = env_int("DJANGO_PROXY_COUNT", 1)
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# Behind the documented nginx: the client's address is the last X-Forwarded-For hop, used for
+# sign-in throttling, logs and join attempts alike (accounts/network.py).
+PROXY_COUNT = env_int("DJANGO_PROXY_COUNT", 1)
 
 EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "localhost")
@@ -116,11 +116,38 @@ EMAIL_USE_TLS = env_flag("DJANGO_EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", f"noreply@{ALLOWED_HOSTS[0]}")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# Several app servers share one cache when DJANGO_REDIS_URL is set (pip install '.[redis]').
+# Several app servers share one Redis for the cache and sessions when DJANGO_REDIS_URL is set
+# (pip install '.[redis]'; give the site a Redis database of its own). Losing Redis must cost
+# speed, not pages: site_config.cache turns "Redis unreachable" into cache misses (one warning
+# in the log), and sessions are cached_db, written to PostgreSQL first, so they survive an app
+# server's restart and Redis's loss alike. Without it each app server keeps its own locmem cache
+# and sessions stay in the database.
 if redis_url := os.environ.get("DJANGO_REDIS_URL", "").strip():
+    if not redis_url.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured(
+            "DJANGO_REDIS_URL must be a Redis URL (redis://127.0.0.1:6379/0, rediss://… or "
+            f"unix://…), not {redis_url!r}."
+        )
+    try:
+        import redis  # noqa: F401
+    except ImportError:
+        raise ImproperlyConfigured(
+            "DJANGO_REDIS_URL is set but the redis package is missing: pip install '.[redis]'."
+        ) from None
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}
+        "default": {
+            "BACKEND": "site_config.cache.ForgivingRedisCache",
+            "LOCATION": redis_url,
+            "OPTIONS": {
+                # A Redis that hangs must not hold a request: give up on it within a second.
+                "socket_connect_timeout": 0.5,
+                "socket_timeout": 1.0,
+                # After a failure, serve from PostgreSQL alone for this long before retrying.
+                "RETRY_AFTER_SECONDS": 5,
+            },
+        }
     }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 LOGGING = {
     "version": 1,

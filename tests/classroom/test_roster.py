@@ -165,18 +165,14 @@ def test_archived_class_refuses_an_import(our_class):
 
 
 def test_failure_half_way_through_the_writes_leaves_nothing(our_class, monkeypatch):
-    from classroom import services
+    from classroom import rosters
 
-    calls = {"count": 0}
-    real_create = services.Enrolment.objects.create
+    def flaky_bulk_create(objs, **kwargs):
+        # The accounts are written by now; the enrolments fail.
+        assert User.objects.filter(username="bkowalski").exists()
+        raise RuntimeError("the database went away")
 
-    def flaky_create(**kwargs):
-        calls["count"] += 1
-        if calls["count"] == 2:
-            raise RuntimeError("the database went away")
-        return real_create(**kwargs)
-
-    monkeypatch.setattr(services.Enrolment.objects, "create", flaky_create)
+    monkeypatch.setattr(rosters.Enrolment.objects, "bulk_create", flaky_bulk_create)
     users_before = User.objects.count()
     with pytest.raises(RuntimeError):
         import_text(our_class, GOOD)
