@@ -121,7 +121,9 @@ def _static_root(env: dict[str, str]) -> Path:
     return Path(run([PYTHON, "-c", code], env, timeout=60, quiet=True).strip())
 
 
-def prepare(database: str, env: dict[str, str], *, reset: bool = True) -> dict:
+def prepare(
+    database: str, env: dict[str, str], *, reset: bool = True, setup_args: list[str] = ()
+) -> dict:
     """Create (if needed), migrate and fill ``database``; returns setup_data's JSON."""
     if not database.startswith("bench"):
         raise SystemExit(f"Benchmark databases are named bench*; refusing to touch {database!r}")
@@ -132,9 +134,19 @@ def prepare(database: str, env: dict[str, str], *, reset: bool = True) -> dict:
     run([PYTHON, "manage.py", "migrate", "--no-input"], env, timeout=600, quiet=True)
     log("bench.setup_data" + (" --reset" if reset else ""))
     output = RESULTS / f"setup-{database}.json.tmp"
-    args = [PYTHON, "-m", "bench.setup_data", "--output", str(output)]
+    args = [PYTHON, "-m", "bench.setup_data", "--output", str(output), *setup_args]
     run([*args, "--reset"] if reset else args, env, timeout=600, quiet=True)
     collectstatic(env)
+    return json.loads(output.read_text())
+
+
+def fresh_sessions(database: str, env: dict[str, str], *, setup_args: list[str] = ()) -> dict:
+    """New sessions for every bench student and teacher (``setup_data --sessions-only``), made
+    in ``env`` (give it the app servers' DJANGO_REDIS_URL so they are cached as after a real
+    sign-in); the sessions of the previous call are deleted. Returns setup_data's JSON."""
+    output = RESULTS / f"setup-{database}.json.tmp"
+    args = [PYTHON, "-m", "bench.setup_data", "--sessions-only", "--output", str(output)]
+    run([*args, *setup_args], env, timeout=300, quiet=True)
     return json.loads(output.read_text())
 
 
@@ -203,7 +215,7 @@ class Gunicorn:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         self._log = self.log_path.open("w")
         self.process = subprocess.Popen(
-            [str(VENV_BIN / "gunicorn"), "-c", "deploy/gunicorn.conf.py"],
+            [str(VENV_BIN / "gunicorn"), "-c", "deploy/gunicorn.conf.py", "--no-control-socket"],
             cwd=ROOT,
             env=self.env,
             stdout=self._log,
@@ -309,11 +321,15 @@ def run_wrk(
     duration: float,
     connections: int,
     threads: int = 2,
+    items: Path | None = None,
 ) -> dict:
     """Load ``url`` with wrk for ``duration`` seconds; returns bench/wrk_stats.lua's counts.
 
-    Latencies come back in milliseconds (``p50`` … ``p99``), with ``rps``, ``requests``,
-    ``non200`` (any status but 200) and ``socket_errors`` (connect, read, write, timeout).
+    With ``items`` (a file of "<cookie>\t<path>" lines, see bench/wrk_stats.lua) every request
+    takes the next line, with a query string never sent before; ``url`` then only names the
+    server. Latencies come back in milliseconds (``p50`` … ``p99``), with ``rps``,
+    ``requests``, ``non200`` (any status but 200), ``n5xx``, ``n3xx`` and ``socket_errors``
+    (connect, read, write, timeout).
     """
     if not url.startswith(f"http://{HOST}:"):
         raise ValueError(f"wrk may only target {HOST}, not {url}")
@@ -327,8 +343,11 @@ def run_wrk(
     ]
     if cookie:
         args += ["--header", f"Cookie: {cookie}"]
+    command = [*args, url]
+    if items is not None:
+        command += ["--", str(items), str(threads)]
     output = subprocess.run(
-        [*args, url], capture_output=True, text=True, timeout=duration + 60, check=True
+        command, capture_output=True, text=True, timeout=duration + 60, check=True
     ).stdout
     line = next(line for line in output.splitlines() if line.startswith("WRK_JSON "))
     stats = json.loads(line.removeprefix("WRK_JSON "))
@@ -340,6 +359,22 @@ def run_wrk(
         stats[key] for key in ("connect_errors", "read_errors", "write_errors", "timeouts")
     )
     return stats
+
+
+def git_commit() -> str:
+    """The checked-out commit (short), for the results files (``BENCH_COMMIT`` overrides it,
+    for a copy of the tree made to measure)."""
+    if os.environ.get("BENCH_COMMIT"):
+        return os.environ["BENCH_COMMIT"]
+    result = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=10,
+        check=False,
+    )
+    return result.stdout.strip() or "unknown"
 
 
 def exit_cleanly_on_sigterm() -> None:

@@ -34,3 +34,21 @@ CSRF_COOKIE_SECURE = False
 STATIC_ROOT = Path(
     os.environ.get("BENCH_STATIC_ROOT") or Path(tempfile.gettempdir()) / "stalin-unit-bench-static"
 )
+
+# Under bench/stack.py each app server is told its number; it says which one answered in an
+# X-Bench-App-Server header, so the scale-out drill can show where each request went.
+if os.environ.get("BENCH_APP_SERVER"):
+    MIDDLEWARE = ["bench.settings.AppServerHeader", *MIDDLEWARE]  # noqa: F405
+
+
+class AppServerHeader:
+    """Adds ``X-Bench-App-Server: <n>`` to every response (benchmarks only)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.name = os.environ.get("BENCH_APP_SERVER", "")
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response["X-Bench-App-Server"] = self.name
+        return response

@@ -1,24 +1,35 @@
-"""Build the benchmark's classroom in a ``bench*`` database, idempotently, and sign two people in.
+"""Build the benchmarks' school in a ``bench*`` database, idempotently, and sign everyone in.
 
 What it makes (and leaves alone when it is already there):
 
-- a teacher, ``bench-teacher``, and 35 students, ``bench-student-01`` … ``-35``, all with the
-  password ``BENCH_PASSWORD``, hashed by the site's real (PBKDF2) hasher;
-- one class, "Bench Year 11 History", taught by the teacher, with the 35 students;
-- six assignments, one per lesson (the first two overdue), each requiring the lesson's first
-  prompt;
-- reading progress: fewer students have opened (and finished) each later lesson;
-- a busy discussion of the first lesson's first prompt: 150 posts by the students, 120 posts and
-  30 replies, made through ``discussions.services.post_create`` with fixed submission keys.
+- ``--classes`` classes (default 30) of 35 students, each a copy of the same classroom: its own
+  teacher, six assignments (one per lesson, the first two overdue, each requiring the lesson's
+  first prompt), reading progress (fewer students further into the unit) and a busy discussion
+  of the first lesson's first prompt, 150 posts (120 posts and 30 replies) made through
+  ``discussions.services.post_create``. Class 1 keeps the names the older scripts use
+  (``bench-teacher``, ``bench-student-01`` … ``-35``, "Bench Year 11 History" B1); class *n*
+  has ``bench-teacher-NN`` and ``bench-cNN-s01`` … ``-s35``.
+- a small drill class ("Bench drill", teacher ``bench-drill-teacher``, students
+  ``bench-drill-01`` … ``-06``, lesson 1 assigned, 12 posts) that the scale-out drill changes
+  through the admin and the site's forms.
+- every account's password is ``BENCH_PASSWORD``, hashed by the site's configured hasher:
+  hashed once and the same hash stored for every bench account (a hash carries its own salt,
+  so each sign-in still pays the full hasher). When the site's hasher or its parameters change,
+  the next run re-hashes.
 
-With ``--reset`` it also puts the discussion and the reading progress back to exactly that
-(posts and progress rows added by earlier burst runs are deleted) and clears django-axes'
-failed sign-ins of the bench accounts, so every run starts from the same state.
+``--reset`` puts everything back: posts added by earlier runs are deleted and the seeded ones
+shown again, reading progress goes back to the plan, the drill class gets its students and
+only its first assignment back, and django-axes' failed sign-ins of bench accounts are
+cleared, so every run starts from the same state.
 
-Every run makes two fresh sessions, one for ``bench-student-01`` and one for the teacher, and
-prints their ``sessionid`` cookies and the five pages the throughput benchmark measures; the
-same goes to a JSON file for the other scripts. Sessions are signed with ``DJANGO_SECRET_KEY``,
-so the cookies work only for a server started with the same key.
+Every run then makes one fresh session per student and per teacher (``SessionStore.create()``
+of the configured engine, so with ``DJANGO_REDIS_URL`` set they are in Redis as after a real
+sign-in) and writes them, the URL paths the benchmarks load, the usernames and the password to
+``bench/results/setup-<database>.json.tmp``. ``--sessions-only`` skips the building (a second
+or two: the throughput benchmark takes fresh sessions before every page). Sessions are signed
+with ``DJANGO_SECRET_KEY``: they work only for servers started with the same key. The URLs
+are plain paths (not ``reverse()``), so the benchmarks measure the URLs a browser uses,
+whichever app serves them.
 
 Run from the repository root, after ``manage.py migrate``::
 
@@ -35,6 +46,7 @@ import json
 import os
 import random
 import sys
+import time
 import uuid
 from pathlib import Path
 
@@ -43,14 +55,19 @@ import django
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 BENCH_PASSWORD = "bench-read-1928-plan"  # noqa: S105 (a local benchmark account's password)
 TEACHER_USERNAME = "bench-teacher"
-STUDENT_COUNT = 35
+CLASS_SIZE = 35
+DEFAULT_CLASSES = 30
 CLASS_NAME = "Bench Year 11 History"
-CLASS_SECTION = "B1"
 TOP_LEVEL_POSTS = 120
 REPLIES = 30
+DRILL_CLASS = ("Bench drill", "D1")
+DRILL_TEACHER = "bench-drill-teacher"
+DRILL_STUDENTS = 6
+DRILL_POSTS = 12
 # Submission keys of the seeded posts are derived from this namespace, so reruns find them.
 SEED_NAMESPACE = uuid.UUID("6f6e9a52-3d1f-4e52-9a0c-2b9f1c0e7d11")
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+LAST_SEEN_KEY = "_last_seen"  # site_config.middleware.IdleTimeoutMiddleware's session key
 
 OPENINGS = [
     "I think the key point is in ¶{p}.",
@@ -87,56 +104,127 @@ def post_body(number: int) -> str:
     return f"{opening} {'; and '.join(points)}.\n\n{rng.choice(CLOSINGS)}"
 
 
-def seed_key(kind: str, number: int) -> uuid.UUID:
-    return uuid.uuid5(SEED_NAMESPACE, f"{kind}-{number}")
+def drill_post_body(number: int) -> str:
+    return f"Drill post {number:02d}: the Lenin enrolment brought in loyal new members."
+
+
+def seed_key(kind: str, number: int, class_number: int = 1) -> uuid.UUID:
+    # Class 1 keeps the keys of the first version of this script, so old databases match.
+    suffix = "" if class_number == 1 else f"-c{class_number}"
+    return uuid.uuid5(SEED_NAMESPACE, f"{kind}-{number}{suffix}")
 
 
 def progress_plan(lesson_order: int) -> tuple[int, int]:
     """How many students (the first ones) have opened and finished the lesson."""
-    opened = max(0, STUDENT_COUNT + 1 - 6 * lesson_order)
+    opened = max(0, CLASS_SIZE + 1 - 6 * lesson_order)
     return opened, max(0, opened - 10)
 
 
-def ensure_people():
+def class_names(number: int) -> tuple[str, list[str]]:
+    """(teacher, students) usernames of bench class ``number``."""
+    if number == 1:
+        return TEACHER_USERNAME, [f"bench-student-{n:02d}" for n in range(1, CLASS_SIZE + 1)]
+    return f"bench-teacher-{number:02d}", [
+        f"bench-c{number:02d}-s{n:02d}" for n in range(1, CLASS_SIZE + 1)
+    ]
+
+
+def drill_names() -> tuple[str, list[str]]:
+    return DRILL_TEACHER, [f"bench-drill-{n:02d}" for n in range(1, DRILL_STUDENTS + 1)]
+
+
+# Paths, as a browser asks for them ---------------------------------------------------------------
+
+
+def lesson_path(slug: str) -> str:
+    return f"/lessons/{slug}/"
+
+
+def thread_path(class_pk: int, prompt_pk: int) -> str:
+    return f"/discussions/{class_pk}/prompts/{prompt_pk}/"
+
+
+def progress_path(class_pk: int) -> str:
+    return f"/admin/classroom/schoolclass/{class_pk}/progress/"
+
+
+# Building ----------------------------------------------------------------------------------------
+
+
+def password_hash() -> str:
+    """The stored form of BENCH_PASSWORD under the configured hasher (hashed once a run)."""
+    from django.contrib.auth.hashers import make_password
+
+    return make_password(BENCH_PASSWORD)
+
+
+def hash_is_current(encoded: str) -> bool:
+    from django.contrib.auth.hashers import get_hasher, identify_hasher
+
+    try:
+        hasher = identify_hasher(encoded)
+    except ValueError:
+        return False
+    preferred = get_hasher("default")
+    return hasher.algorithm == preferred.algorithm and not preferred.must_update(encoded)
+
+
+def ensure_users(specs: list[tuple[str, str, str, bool]]) -> dict:
+    """Users by username, created (or re-hashed) in bulk. ``specs``: (username, first, last,
+    is_teacher). Teachers get their role through ``accounts.services.user_set_role``."""
     from accounts.models import User
-    from accounts.services import teacher_create
+    from accounts.services import user_set_role
 
-    teacher = User.objects.filter(username=TEACHER_USERNAME).first()
-    if teacher is None:
-        teacher = teacher_create(
-            username=TEACHER_USERNAME,
-            password=BENCH_PASSWORD,
-            first_name="Bench",
-            last_name="Teacher",
-            email="bench-teacher@example.org",
+    usernames = [spec[0] for spec in specs]
+    existing = {user.username: user for user in User.objects.filter(username__in=usernames)}
+    sample = next(iter(existing.values()), None)
+    encoded = None
+    if sample is None or not hash_is_current(sample.password):
+        encoded = password_hash()
+        if existing:
+            User.objects.filter(username__startswith="bench-").update(password=encoded)
+    elif len(existing) < len(specs):
+        encoded = sample.password  # the same hash as the others: same hasher, same cost
+    new = [
+        User(
+            username=username,
+            first_name=first,
+            last_name=last,
+            email=f"{username}@example.org",
+            password=encoded,
         )
-    students = []
-    for number in range(1, STUDENT_COUNT + 1):
-        username = f"bench-student-{number:02d}"
-        student = User.objects.filter(username=username).first()
-        if student is None:
-            # create_user hashes with the configured hasher (PBKDF2): about 0.3 s each, once.
-            student = User.objects.create_user(
-                username=username,
-                password=BENCH_PASSWORD,
-                first_name=f"Student{number:02d}",
-                last_name="Bench",
-                email=f"{username}@example.org",
-            )
-        students.append(student)
-    return teacher, students
+        for username, first, last, _teacher in specs
+        if username not in existing
+    ]
+    if new:
+        User.objects.bulk_create(new, batch_size=500)
+    users = {user.username: user for user in User.objects.filter(username__in=usernames)}
+    for username, _first, _last, teacher in specs:
+        user = users[username]
+        if teacher and user.role != User.Role.TEACHER:
+            users[username] = user_set_role(user=user, role=User.Role.TEACHER)
+    return users
 
 
-def ensure_class(teacher, students):
-    from classroom.models import SchoolClass
-    from classroom.services import enrolment_create
+def ensure_class(name: str, section: str, teacher, students, *, reset: bool):
+    from classroom.models import Enrolment, SchoolClass
 
-    school_class = SchoolClass.objects.filter(name=CLASS_NAME, section=CLASS_SECTION).first()
+    school_class = SchoolClass.objects.filter(name=name, section=section).first()
     if school_class is None:
-        school_class = SchoolClass.objects.create(name=CLASS_NAME, section=CLASS_SECTION)
+        school_class = SchoolClass.objects.create(name=name, section=section)
     school_class.teachers.add(teacher)
-    for student in students:
-        enrolment_create(school_class=school_class, student=student)
+    enrolled = set(
+        Enrolment.objects.filter(school_class=school_class).values_list("student_id", flat=True)
+    )
+    missing = [student for student in students if student.pk not in enrolled]
+    Enrolment.objects.bulk_create(
+        [Enrolment(school_class=school_class, student=student) for student in missing],
+        ignore_conflicts=True,
+    )
+    if reset and (school_class.is_archived or not school_class.join_code_enabled):
+        school_class.is_archived = False
+        school_class.join_code_enabled = True
+        school_class.save(update_fields=["is_archived", "join_code_enabled"])
     return school_class
 
 
@@ -148,8 +236,11 @@ def ensure_assignments(school_class, teacher, lessons):
 
     now = timezone.now()
     days = datetime.timedelta(days=1)
+    assigned = set(
+        Assignment.objects.filter(school_class=school_class).values_list("lesson_id", flat=True)
+    )
     for lesson in lessons:
-        if Assignment.objects.filter(school_class=school_class, lesson=lesson).exists():
+        if lesson.pk in assigned:
             continue
         if lesson.order <= 2:  # overdue: opened two weeks ago, due a few days ago
             opens_at, due_at = now - 14 * days, now - (4 - lesson.order) * days
@@ -166,84 +257,169 @@ def ensure_assignments(school_class, teacher, lessons):
         )
 
 
-def ensure_progress(students, lessons, *, reset: bool):
+def ensure_progress(classes: list[list], lessons, *, reset: bool):
+    """Reading progress for every class's students (lists of users, in class order)."""
     from django.utils import timezone
 
     from classroom.models import ReadingProgress
 
     now = timezone.now()
-    wanted: set[tuple[int, int]] = set()
-    for lesson in lessons:
-        opened, finished = progress_plan(lesson.order)
-        for index, student in enumerate(students[:opened]):
-            wanted.add((student.pk, lesson.pk))
-            progress, _ = ReadingProgress.objects.get_or_create(
-                student=student,
-                lesson=lesson,
-                defaults={"opened_at": now - datetime.timedelta(hours=48 - index)},
+    wanted: dict[tuple[int, int], bool] = {}  # (student, lesson) -> finished
+    opened_at: dict[tuple[int, int], datetime.datetime] = {}
+    for students in classes:
+        for lesson in lessons:
+            opened, finished = progress_plan(lesson.order)
+            for index, student in enumerate(students[:opened]):
+                wanted[(student.pk, lesson.pk)] = index < finished
+                opened_at[(student.pk, lesson.pk)] = now - datetime.timedelta(hours=48 - index)
+    all_students = [student.pk for students in classes for student in students]
+    rows = {
+        (row.student_id, row.lesson_id): row
+        for row in ReadingProgress.objects.filter(student_id__in=all_students)
+    }
+    create, update, stray = [], [], []
+    for key, finished in wanted.items():
+        row = rows.get(key)
+        if row is None:
+            start = opened_at[key]
+            create.append(
+                ReadingProgress(
+                    student_id=key[0],
+                    lesson_id=key[1],
+                    opened_at=start,
+                    finished_at=start + datetime.timedelta(minutes=25) if finished else None,
+                )
             )
-            should_finish = index < finished
-            if should_finish and progress.finished_at is None:
-                progress.finished_at = progress.opened_at + datetime.timedelta(minutes=25)
-                progress.save(update_fields=["finished_at"])
-            elif reset and not should_finish and progress.finished_at is not None:
-                progress.finished_at = None
-                progress.save(update_fields=["finished_at"])
+        elif finished and row.finished_at is None:
+            row.finished_at = row.opened_at + datetime.timedelta(minutes=25)
+            update.append(row)
+        elif reset and not finished and row.finished_at is not None:
+            row.finished_at = None
+            update.append(row)
     if reset:
-        stray = [
-            row.pk
-            for row in ReadingProgress.objects.filter(student__in=students)
-            if (row.student_id, row.lesson_id) not in wanted
-        ]
-        ReadingProgress.objects.filter(pk__in=stray).delete()
+        stray = [row.pk for key, row in rows.items() if key not in wanted]
+    ReadingProgress.objects.bulk_create(create, batch_size=1000)
+    ReadingProgress.objects.bulk_update(update, ["finished_at"], batch_size=1000)
+    ReadingProgress.objects.filter(pk__in=stray).delete()
 
 
-def ensure_discussion(school_class, students, prompt, *, reset: bool) -> int:
-    """The 150 seeded posts; returns how many posts the thread holds afterwards."""
+def ensure_discussion(school_class, students, prompt, number: int, *, reset: bool) -> int:
+    """The class's 150 seeded posts; returns how many posts its thread holds afterwards."""
     from django.utils import timezone
 
     from discussions.models import Post
     from discussions.services import post_create
 
     start = timezone.now() - datetime.timedelta(hours=72)
-    tops = []
-    for number in range(TOP_LEVEL_POSTS):
-        author = students[number % len(students)]
-        post, created = post_create(
-            author=author,
-            school_class=school_class,
-            prompt=prompt,
-            body=post_body(number),
-            submission_key=seed_key("post", number),
+    post_keys = [seed_key("post", n, number) for n in range(TOP_LEVEL_POSTS)]
+    reply_keys = [seed_key("reply", n, number) for n in range(REPLIES)]
+    existing = {
+        post.submission_key: post
+        for post in Post.objects.filter(
+            school_class=school_class, submission_key__in=post_keys + reply_keys
         )
-        if created:
-            post.created_at = start + datetime.timedelta(minutes=20 * number)
-            Post.objects.filter(pk=post.pk).update(created_at=post.created_at)
+    }
+    tops, moved = [], []
+    for n, key in enumerate(post_keys):
+        post = existing.get(key)
+        if post is None:
+            post, _ = post_create(
+                author=students[n % len(students)],
+                school_class=school_class,
+                prompt=prompt,
+                body=post_body(n),
+                submission_key=key,
+            )
+            post.created_at = start + datetime.timedelta(minutes=20 * n)
+            moved.append(post)
         tops.append(post)
-    for number in range(REPLIES):
-        parent = tops[number * (TOP_LEVEL_POSTS // REPLIES)]
-        author = students[(number * 7 + 3) % len(students)]
+    for n, key in enumerate(reply_keys):
+        if key in existing:
+            continue
+        parent = tops[n * (TOP_LEVEL_POSTS // REPLIES)]
+        author = students[(n * 7 + 3) % len(students)]
         if author.pk == parent.author_id:
-            author = students[(number * 7 + 4) % len(students)]
-        reply, created = post_create(
+            author = students[(n * 7 + 4) % len(students)]
+        reply, _ = post_create(
             author=author,
             school_class=school_class,
             prompt=prompt,
-            body=post_body(1000 + number),
-            submission_key=seed_key("reply", number),
+            body=post_body(1000 + n),
+            submission_key=key,
             reply_to=parent,
         )
-        if created:
-            Post.objects.filter(pk=reply.pk).update(
-                created_at=parent.created_at + datetime.timedelta(minutes=5)
-            )
-    seeded = [seed_key("post", n) for n in range(TOP_LEVEL_POSTS)] + [
-        seed_key("reply", n) for n in range(REPLIES)
-    ]
+        reply.created_at = parent.created_at + datetime.timedelta(minutes=5)
+        moved.append(reply)
+    Post.objects.bulk_update(moved, ["created_at"], batch_size=500)
     in_class = Post.objects.filter(school_class=school_class)
     if reset:
-        in_class.exclude(submission_key__in=seeded).delete()
+        in_class.exclude(submission_key__in=post_keys + reply_keys).delete()
+        in_class.filter(is_hidden=True).update(is_hidden=False, hidden_by=None)
     return in_class.filter(prompt=prompt).count()
+
+
+def ensure_drill(lessons, *, reset: bool) -> dict:
+    """The scale-out drill's class: six students, lesson 1 assigned, 12 posts."""
+    from django.utils import timezone
+
+    from classroom.models import Assignment, Enrolment
+    from discussions.models import Post
+    from discussions.services import post_create
+
+    teacher_name, student_names = drill_names()
+    users = ensure_users(
+        [(teacher_name, "Drill", "Teacher", True)]
+        + [(name, f"Drill{n + 1:02d}", "Bench", False) for n, name in enumerate(student_names)]
+    )
+    teacher = users[teacher_name]
+    students = [users[name] for name in student_names]
+    school_class = ensure_class(*DRILL_CLASS, teacher, students, reset=reset)
+    if reset:
+        Assignment.objects.filter(school_class=school_class).exclude(lesson=lessons[0]).delete()
+    ensure_assignments(school_class, teacher, lessons[:1])
+    prompt = lessons[0].prompts.published().first()
+    keys = [seed_key("drill", n) for n in range(DRILL_POSTS)]
+    have = set(
+        Post.objects.filter(school_class=school_class, submission_key__in=keys).values_list(
+            "submission_key", flat=True
+        )
+    )
+    for n, key in enumerate(keys):
+        if key not in have:
+            post_create(
+                author=students[n % len(students)],
+                school_class=school_class,
+                prompt=prompt,
+                body=drill_post_body(n + 1),
+                submission_key=key,
+            )
+    posts = Post.objects.filter(school_class=school_class)
+    if reset:
+        posts.exclude(submission_key__in=keys).delete()
+        posts.filter(is_hidden=True).update(is_hidden=False, hidden_by=None)
+    seeded = list(posts.filter(submission_key__in=keys).order_by("pk"))
+    enrolments = dict(
+        Enrolment.objects.filter(school_class=school_class).values_list("student_id", "pk")
+    )
+    prompts = list(lessons[1].prompts.published()[:1])
+    return {
+        "class_pk": school_class.pk,
+        "teacher": teacher_name,
+        "students": student_names,
+        "prompt_pk": prompt.pk,
+        "thread_url": thread_path(school_class.pk, prompt.pk),
+        "post_url": thread_path(school_class.pk, prompt.pk) + "post/",
+        "posts": [{"pk": post.pk, "body": post.body} for post in seeded],
+        "enrolments": {name: enrolments.get(users[name].pk) for name in student_names},
+        "change_url": f"/admin/classroom/schoolclass/{school_class.pk}/change/",
+        "new_assignment": {
+            "lesson_pk": lessons[1].pk,
+            "lesson_title": lessons[1].title,
+            "lesson_url": lesson_path(lessons[1].slug),
+            "prompt_pks": [prompt.pk for prompt in prompts],
+        },
+        "today": timezone.localdate().isoformat(),
+    }
 
 
 def clear_axes_failures():
@@ -256,21 +432,42 @@ def clear_axes_failures():
     AccessAttempt.objects.filter(username__startswith="bench-").delete()
 
 
-def session_cookie(user) -> str:
-    """A fresh signed-in session for ``user``, as the value of its ``sessionid`` cookie."""
-    from django.conf import settings
-    from django.test import Client
-
-    client = Client()
-    client.force_login(user, backend=MODEL_BACKEND)
-    return client.cookies[settings.SESSION_COOKIE_NAME].value
+# Sessions ----------------------------------------------------------------------------------------
 
 
-def build(*, reset: bool) -> dict:
+def new_session(user, store_class) -> str:
+    """A signed-in session for ``user``, as a sign-in would leave it; returns its key."""
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+
+    session = store_class()
+    session[SESSION_KEY] = user._meta.pk.value_to_string(user)
+    session[BACKEND_SESSION_KEY] = MODEL_BACKEND
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session[LAST_SEEN_KEY] = time.time()
+    session.create()
+    return session.session_key
+
+
+def forget_sessions(keys: list[str]) -> None:
+    """Delete the sessions an earlier run of this script made (and any that expired)."""
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    Session.objects.filter(session_key__in=keys).delete()
+    Session.objects.filter(expire_date__lt=timezone.now()).delete()
+
+
+# The whole school --------------------------------------------------------------------------------
+
+
+def build(*, classes: int, reset: bool, sessions_only: bool, previous: dict | None) -> dict:
+    from importlib import import_module
+
     from django.conf import settings
     from django.db import connection, transaction
-    from django.urls import reverse
 
+    from accounts.models import User
+    from classroom.models import SchoolClass
     from lessons.models import Lesson
 
     database = connection.settings_dict["NAME"]
@@ -283,42 +480,122 @@ def build(*, reset: bool) -> dict:
     lessons = list(Lesson.objects.published().order_by("order"))
     if len(lessons) < 6:
         raise SystemExit(f"Expected the six lessons, found {len(lessons)}: run migrate first.")
-    teacher, students = ensure_people()
     busy_lesson = lessons[0]
     prompt = busy_lesson.prompts.published().first()
-    with transaction.atomic():
-        school_class = ensure_class(teacher, students)
-        ensure_assignments(school_class, teacher, lessons)
-        ensure_progress(students, lessons, reset=reset)
-        thread_posts = ensure_discussion(school_class, students, prompt, reset=reset)
-        if reset:
-            clear_axes_failures()
 
-    thread_kwargs = {"class_pk": school_class.pk, "prompt_pk": prompt.pk}
+    names = [class_names(number) for number in range(1, classes + 1)]
+    if sessions_only:
+        usernames = [name for teacher, students in names for name in (teacher, *students)]
+        users = {user.username: user for user in User.objects.filter(username__in=usernames)}
+        if len(users) < len(usernames):
+            raise SystemExit("--sessions-only: the bench school is not built; run without it")
+        drill = (previous or {}).get("drill") or {}
+    else:
+        specs = []
+        for number, (teacher, students) in enumerate(names, start=1):
+            specs.append((teacher, "Bench", f"Teacher{number:02d}", True))
+            specs += [(s, f"Student{n:02d}", "Bench", False) for n, s in enumerate(students, 1)]
+        users = ensure_users(specs)
+    class_rows = []
+    for number, (teacher_name, student_names) in enumerate(names, start=1):
+        teacher = users[teacher_name]
+        students = [users[name] for name in student_names]
+        section = f"B{number}"
+        if sessions_only:
+            school_class = SchoolClass.objects.get(name=CLASS_NAME, section=section)
+            thread_posts = school_class.posts.filter(prompt=prompt).count()
+        else:
+            with transaction.atomic():
+                school_class = ensure_class(CLASS_NAME, section, teacher, students, reset=reset)
+                ensure_assignments(school_class, teacher, lessons)
+                thread_posts = ensure_discussion(
+                    school_class, students, prompt, number, reset=reset
+                )
+        class_rows.append(
+            {
+                "number": number,
+                "pk": school_class.pk,
+                "section": section,
+                "teacher": teacher_name,
+                "students": student_names,
+                "thread_posts": thread_posts,
+                "busy_thread_url": thread_path(school_class.pk, prompt.pk),
+                "busy_post_url": thread_path(school_class.pk, prompt.pk) + "post/",
+                "lesson_thread_urls": [
+                    thread_path(school_class.pk, p.pk) for p in busy_lesson.prompts.published()
+                ],
+                "progress_url": progress_path(school_class.pk),
+            }
+        )
+    if not sessions_only:
+        with transaction.atomic():
+            ensure_progress(
+                [[users[name] for name in students] for _teacher, students in names],
+                lessons,
+                reset=reset,
+            )
+            drill = ensure_drill(lessons, reset=reset)
+            if reset:
+                clear_axes_failures()
+
+    if previous:
+        forget_sessions(previous.get("session_keys", []))
+    store_class = import_module(settings.SESSION_ENGINE).SessionStore
+    student_sessions, teacher_sessions = [], []
+    for row in class_rows:
+        teacher_sessions.append(
+            {
+                "username": row["teacher"],
+                "class": row["number"],
+                "cookie": new_session(users[row["teacher"]], store_class),
+            }
+        )
+        for name in row["students"]:
+            student_sessions.append(
+                {
+                    "username": name,
+                    "class": row["number"],
+                    "cookie": new_session(users[name], store_class),
+                }
+            )
+    session_keys = [entry["cookie"] for entry in student_sessions + teacher_sessions]
+    first = class_rows[0]
     return {
         "database": database,
+        "made_at": time.time(),
         "cookie_name": settings.SESSION_COOKIE_NAME,
-        "cookies": {"student": session_cookie(students[0]), "teacher": session_cookie(teacher)},
-        "student": students[0].username,
-        "teacher": teacher.username,
-        "students": [student.username for student in students],
         "password": BENCH_PASSWORD,
-        "class_pk": school_class.pk,
+        "session_engine": settings.SESSION_ENGINE,
+        # Class 1, as the older scripts (burst, fault drills) read it.
+        "cookies": {
+            "student": student_sessions[0]["cookie"],
+            "teacher": teacher_sessions[0]["cookie"],
+        },
+        "student": first["students"][0],
+        "teacher": first["teacher"],
+        "students": first["students"],
+        "class_pk": first["pk"],
         "prompt_pk": prompt.pk,
         "busy_lesson": busy_lesson.slug,
-        "thread_posts": thread_posts,
+        "thread_posts": first["thread_posts"],
         "urls": {
-            "minimal": reverse("bench_minimal"),
-            "lesson": reverse("pages:lesson_detail", kwargs={"slug": busy_lesson.slug}),
-            "discussion": reverse("discussions:thread", kwargs=thread_kwargs),
-            "dashboard": reverse("pages:dashboard"),
-            "progress": reverse("admin:classroom_schoolclass_progress", args=[school_class.pk]),
+            "minimal": "/bench/minimal/",
+            "lesson": lesson_path(busy_lesson.slug),
+            "discussion": first["busy_thread_url"],
+            "dashboard": "/dashboard/",
+            "progress": first["progress_url"],
         },
-        "post_url": reverse("discussions:post_create", kwargs=thread_kwargs),
-        "sign_in_url": reverse("accounts:login"),
-        "lesson_urls": [
-            reverse("pages:lesson_detail", kwargs={"slug": lesson.slug}) for lesson in lessons
+        "post_url": first["busy_post_url"],
+        "sign_in_url": "/accounts/sign-in/",
+        "lesson_urls": [lesson_path(lesson.slug) for lesson in lessons],
+        "lessons": [
+            {"pk": lesson.pk, "slug": lesson.slug, "title": lesson.title} for lesson in lessons
         ],
+        # The whole school.
+        "classes": class_rows,
+        "sessions": {"students": student_sessions, "teachers": teacher_sessions},
+        "session_keys": session_keys,
+        "drill": drill,
     }
 
 
@@ -329,9 +606,13 @@ def default_output(database: str) -> Path:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
-        "--reset",
-        action="store_true",
-        help="put the discussion and reading progress back to the seeded state",
+        "--reset", action="store_true", help="put posts, progress and the drill class back"
+    )
+    parser.add_argument(
+        "--classes", type=int, default=DEFAULT_CLASSES, help="classes of 35 (default 30)"
+    )
+    parser.add_argument(
+        "--sessions-only", action="store_true", help="only make fresh sessions (fast)"
     )
     parser.add_argument(
         "--output", type=Path, help="JSON file to write (default bench/results/setup-<db>.json.tmp)"
@@ -339,16 +620,31 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
     django.setup()
+    from django.db import connection
 
-    data = build(reset=args.reset)
-    output = args.output or default_output(data["database"])
+    output = args.output or default_output(connection.settings_dict["NAME"])
+    previous = None
+    if output.exists():
+        try:
+            previous = json.loads(output.read_text())
+        except ValueError:
+            previous = None
+    began = time.monotonic()
+    data = build(
+        classes=args.classes,
+        reset=args.reset,
+        sessions_only=args.sessions_only,
+        previous=previous,
+    )
     output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(json.dumps(data, indent=2) + "\n")
+    output.write_text(json.dumps(data, indent=1) + "\n")
     output.chmod(0o600)  # it holds live session cookies
 
     print(
-        f"Database {data['database']}: class {data['class_pk']} with {STUDENT_COUNT} students; "
-        f"busy thread of {data['thread_posts']} posts on prompt {data['prompt_pk']}"
+        f"Database {data['database']}: {len(data['classes'])} classes of {CLASS_SIZE} students "
+        f"(busy threads of {data['thread_posts']} posts) and the drill class; "
+        f"{len(data['session_keys'])} fresh sessions ({data['session_engine']}) in "
+        f"{time.monotonic() - began:.1f} s"
     )
     print(f"Student {data['student']}: Cookie: {data['cookie_name']}={data['cookies']['student']}")
     print(f"Teacher {data['teacher']}: Cookie: {data['cookie_name']}={data['cookies']['teacher']}")
