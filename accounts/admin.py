@@ -2,7 +2,7 @@
 ``privacy/admin.py``: deciding whom a teacher may see there needs their classes."""
 
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.http import Http404
 
 
@@ -18,6 +18,26 @@ class ScopedAdminMixin:
                 raise Http404("That is not an id.") from None
             if not self.get_queryset(request).filter(pk=pk).exists():
                 raise Http404("No such object among yours.")
+
+    def get_changeform_initial_data(self, request):
+        """Initial values from the query string (``?school_class=3``), less any that do not
+        parse as their field's value: a link typed wrong shows an empty field, not an error."""
+        initial = super().get_changeform_initial_data(request)
+        for name, value in list(initial.items()):
+            try:
+                field = self.model._meta.get_field(name)
+            except FieldDoesNotExist:  # not a model field: left for the form to judge
+                continue
+            target = field.target_field if field.is_relation else field
+            values = value if isinstance(value, list) else [value]
+            try:
+                for item in values:
+                    if "\x00" in str(item):
+                        raise ValidationError("NUL")
+                    target.to_python(item)
+            except (ValidationError, ValueError, TypeError):
+                del initial[name]
+        return initial
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         self._check_in_scope(request, object_id)

@@ -410,6 +410,9 @@ class ClassFilter(admin.SimpleListFilter):
         return [(c.pk, str(c)) for c in SchoolClass.objects.taught_by(request.user)]
 
     def queryset(self, request, queryset):
-        if self.value():
-            return queryset.filter(school_class=self.value())
+        value = str(self.value() or "")
+        if value.isdigit():
+            return queryset.filter(school_class=int(value))
+        if value:  # not a class id (letters, NUL): nothing matches, rather than a server error
+            return queryset.none()
         return queryset

@@ -103,7 +103,8 @@ def parse_roster(data: bytes) -> list[_RosterRow]:
     if len(records) > ROSTER_MAX_ROWS:
         raise RosterError(
             [
-                f"The file has {len(records)} students; the limit is {ROSTER_MAX_ROWS} students a file."
+                f"The file has {len(records)} students; the limit is {ROSTER_MAX_ROWS} "
+                "students a file."
             ]
         )
     rows, problems = [], []

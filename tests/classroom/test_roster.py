@@ -5,7 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from accounts.models import User
-from classroom.rosters import ROSTER_MAX_BYTES, RosterError, roster_import
+from classroom.rosters import ROSTER_MAX_BYTES, ROSTER_MAX_ROWS, RosterError, roster_import
 
 pytestmark = pytest.mark.django_db
 
@@ -212,3 +212,41 @@ def test_other_teacher_cannot_import_into_our_class(client, other_teacher, our_c
     client.force_login(other_teacher)
     assert upload(client, our_class, GOOD).status_code == 404
     assert not our_class.enrolments.exists()
+
+
+# Large and malformed rosters --------------------------------------------------------------------
+
+
+def test_a_roster_of_exactly_the_limit_imports_and_one_more_is_refused(our_class):
+    rows = "".join(f"Given{n},Family{n},pupil{n:04d}\n" for n in range(ROSTER_MAX_ROWS + 1))
+    assert f"has {ROSTER_MAX_ROWS + 1} students" in problems_of(our_class, rows)[0]
+    assert not User.objects.filter(username="pupil0000").exists()
+    header = "Given name,Family name,Username\n"
+    limit = rows.splitlines(keepends=True)[:ROSTER_MAX_ROWS]
+    result = import_text(our_class, header + "".join(limit))
+    assert len(result.created) == ROSTER_MAX_ROWS
+    assert our_class.enrolments.count() == ROSTER_MAX_ROWS
+    pupil = User.objects.get(username="pupil0999")
+    assert pupil.must_change_password and pupil.password.startswith("argon2-first$")
+    password = {user.username: pw for user, pw in result.created}["pupil0999"]
+    assert pupil.check_password(password)
+
+
+def test_a_cell_over_the_csv_field_limit_is_a_clear_error(our_class):
+    text = "Amara,Okafor," + "x" * 140_000 + "\n"
+    [problem] = problems_of(our_class, text)
+    assert problem.startswith("Line 1:") and "cannot be read as CSV" in problem
+
+
+def test_an_unclosed_quote_is_a_clear_error(our_class):
+    text = 'Amara,Okafor,amara\n"Ben,Kowalski,ben\nChloe,Martin,chloe\n'
+    [problem] = problems_of(our_class, text)
+    assert "quote mark" in problem
+    assert not User.objects.filter(username="amara").exists()
+
+
+def test_a_300_character_name_is_named_in_the_error(our_class):
+    text = f"{'A' * 300},Okafor,amara\nBen,{'K' * 151},ben\n"
+    problems = problems_of(our_class, text)
+    assert "Line 1: the given name has 300 characters; the limit is 150." in problems
+    assert "Line 2: the family name has 151 characters; the limit is 150." in problems

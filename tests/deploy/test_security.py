@@ -59,6 +59,7 @@ def test_security_headers_on_every_page(client, student, school, production_like
         ):
             assert directive in policy, (name, directive)
         assert "unsafe-inline" not in policy and "unsafe-eval" not in policy, name
+        assert "camera=()" in headers["Permissions-Policy"], name
 
 
 def test_session_and_csrf_cookies_are_secure_httponly_and_samesite(
@@ -231,4 +232,81 @@ def test_security_headers_on_every_url_a_superuser_can_open(
         assert headers["X-Content-Type-Options"] == "nosniff", route.key
         assert headers["Cross-Origin-Opener-Policy"] == "same-origin", route.key
         assert "frame-ancestors 'none'" in headers["Content-Security-Policy"], route.key
+        # Signed in, every page is the viewer's alone: no proxy or Back button may keep it.
+        assert "no-store" in headers["Cache-Control"], route.key
+        assert "camera=()" in headers["Permissions-Policy"], route.key
     assert checked > 40
+
+
+def test_signed_in_pages_are_never_stored_and_public_pages_may_be(client, student, school):
+    assert "no-store" not in client.get(reverse("pages:home")).headers.get("Cache-Control", "")
+    client.force_login(student)
+    for url in (reverse("pages:dashboard"), school.post.get_absolute_url(), reverse("pages:home")):
+        assert "no-store" in client.get(url).headers["Cache-Control"], url
+
+
+def test_after_signing_out_back_shows_nothing_personal(client, student, school):
+    client.force_login(student)
+    dashboard = client.get(reverse("pages:dashboard"))
+    assert "private" in dashboard.headers["Cache-Control"]
+    client.post(reverse("accounts:logout"))
+    again = client.get(reverse("pages:dashboard"))
+    assert again.status_code == 302 and again.url.startswith(reverse("accounts:login"))
+
+
+# The client's address behind the proxy --------------------------------------------------------
+
+
+def sign_in_via_proxy(client, username, password, forwarded_for):
+    """As nginx sends it: from the proxy's address, the client's in X-Forwarded-For."""
+    return client.post(
+        reverse("accounts:login"),
+        {"username": username, "password": password},
+        REMOTE_ADDR="127.0.0.1",
+        HTTP_X_FORWARDED_FOR=forwarded_for,
+    )
+
+
+def test_behind_the_proxy_the_lock_is_per_username_and_real_client_address(
+    student, classmate, settings
+):
+    settings.PROXY_COUNT = 1
+    client = Client()
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        sign_in_via_proxy(client, student.username, "wrong", "203.0.113.7")
+    assert sign_in_via_proxy(client, student.username, PASSWORD, "203.0.113.7").status_code == 429
+    # The same student from another address, and a classmate from the locked one, sign in.
+    assert (
+        sign_in_via_proxy(Client(), student.username, PASSWORD, "198.51.100.4").status_code == 302
+    )
+    assert (
+        sign_in_via_proxy(Client(), classmate.username, PASSWORD, "203.0.113.7").status_code == 302
+    )
+    attempt = AccessAttempt.objects.get(username=student.username)
+    assert attempt.ip_address == "203.0.113.7"  # not the proxy's 127.0.0.1
+
+
+def test_a_client_cannot_choose_its_address_by_sending_x_forwarded_for(student, settings):
+    settings.PROXY_COUNT = 1
+    # nginx appends the address it saw; whatever the client wrote before it is ignored.
+    for number in range(settings.AXES_FAILURE_LIMIT + 2):
+        sign_in_via_proxy(Client(), student.username, "wrong", f"10.9.9.{number}, 203.0.113.7")
+    locked = sign_in_via_proxy(Client(), student.username, PASSWORD, "10.1.1.1, 203.0.113.7")
+    assert locked.status_code == 429
+
+
+def test_join_attempts_and_logs_record_the_real_client_address(client, student, settings, caplog):
+    from classroom.models import JoinAttempt
+
+    settings.PROXY_COUNT = 1
+    client.force_login(student)
+    client.post(
+        reverse("classroom:join"),
+        {"code": "ZZZZ-ZZZZ"},
+        REMOTE_ADDR="127.0.0.1",
+        HTTP_X_FORWARDED_FOR="198.51.100.23",
+    )
+    assert JoinAttempt.objects.get(user=student).ip_address == "198.51.100.23"
+    caplog.clear()
+    sign_in_via_proxy(Client(), student.username, "wrong", "198.51.100.23")
+    assert any(getattr(r, "client", "") == "198.51.100.23" for r in caplog.records)
