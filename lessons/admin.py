@@ -2,7 +2,22 @@
 
 from django.contrib import admin
 
-from .models import Annotation, Event, Lesson, Person, Prompt, Source, Term
+from .models import (
+    Annotation,
+    CheckQuestion,
+    Dataset,
+    Event,
+    ExamQuestion,
+    FurtherReading,
+    GlossaryTerm,
+    Interpretation,
+    Lesson,
+    Person,
+    Prompt,
+    Source,
+    Term,
+    Voice,
+)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -33,8 +48,8 @@ class LessonItemAdmin(ReadOnlyAdmin):
 
 @admin.register(Annotation)
 class AnnotationAdmin(LessonItemAdmin):
-    list_display = ["quote", "kind", "lesson", "paragraph", "is_published"]
-    list_filter = ["kind", *LessonItemAdmin.list_filter]
+    list_display = ["quote", "kind", "tier", "lesson", "paragraph", "is_published"]
+    list_filter = ["kind", "tier", *LessonItemAdmin.list_filter]
     search_fields = ["quote", "note"]
 
 
@@ -65,3 +80,46 @@ class EventAdmin(LessonItemAdmin):
 class PromptAdmin(LessonItemAdmin):
     list_display = ["question", "lesson", "is_published"]
     search_fields = ["question"]
+
+
+@admin.register(Interpretation)
+class InterpretationAdmin(LessonItemAdmin):
+    list_display = ["historian", "debate", "lesson", "is_published"]
+    search_fields = ["historian", "debate", "summary", "citation"]
+
+
+@admin.register(Voice)
+class VoiceAdmin(LessonItemAdmin):
+    list_display = ["title", "author", "date_label", "lesson", "is_published"]
+    search_fields = ["title", "author", "excerpt"]
+
+
+@admin.register(Dataset)
+class DatasetAdmin(LessonItemAdmin):
+    list_display = ["title", "chart", "lesson", "is_published"]
+    search_fields = ["title", "citation"]
+
+
+@admin.register(CheckQuestion)
+class CheckQuestionAdmin(LessonItemAdmin):
+    list_display = ["question", "lesson", "paragraph", "is_published"]
+    search_fields = ["question"]
+
+
+@admin.register(ExamQuestion)
+class ExamQuestionAdmin(LessonItemAdmin):
+    list_display = ["question", "marks", "lesson", "is_published"]
+    search_fields = ["question"]
+
+
+@admin.register(FurtherReading)
+class FurtherReadingAdmin(LessonItemAdmin):
+    list_display = ["author", "title", "year", "lesson", "is_published"]
+    search_fields = ["author", "title"]
+
+
+@admin.register(GlossaryTerm)
+class GlossaryTermAdmin(ReadOnlyAdmin):
+    list_display = ["term", "key", "is_published"]
+    list_filter = ["is_published"]
+    search_fields = ["term", "definition"]

@@ -33,5 +33,21 @@ def lesson_prompts(lesson: Lesson) -> list:
     return prompts
 
 
+def lesson_checks(lesson: Lesson) -> list:
+    """The lesson's published check questions, in file order, cached like its prompts.
+
+    Each is a :class:`~lessons.models.CheckQuestion`: ``choice_texts`` to show,
+    ``is_correct(index)`` and ``feedback(index)`` to answer with.
+    """
+    key = f"lesson-checks:{lesson.pk}:{lesson.content_hash}"
+    checks = cache.get(key)
+    if checks is None:
+        checks = list(lesson.checkquestions.published())
+        for check in checks:
+            check.lesson = lesson
+        cache.set(key, checks, None)
+    return checks
+
+
 def forget() -> None:
     cache.delete(CATALOGUE_KEY)

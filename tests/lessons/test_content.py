@@ -22,6 +22,7 @@ summary = "A test section."
 [[annotations]]
 key = "lenin-died"
 kind = "correction"
+tier = "essential"
 quote = "Lenin died in 1924"
 note = "He died on 21 January 1924, see ¶1."
 
@@ -201,12 +202,32 @@ def test_duplicate_key_is_an_error(section):
 
 def test_wrong_type_is_an_error(section):
     write(section, VALID.replace("paragraph = 1\nsourcing", 'paragraph = "one"\nsourcing'))
-    assert_error(section, "sources[1]", "'paragraph' must be a int")
+    assert_error(section, "sources[1]", "'paragraph' must be an integer")
 
 
 def test_unknown_annotation_kind_is_an_error(section):
     write(section, VALID.replace('kind = "correction"', 'kind = "opinion"'))
     assert_error(section, "annotations[1]", "kind 'opinion' is not one of")
+
+
+@pytest.mark.parametrize("line", ['tier = "optional"', ""])
+def test_annotation_without_a_valid_tier_is_an_error(section, line):
+    write(section, VALID.replace('tier = "essential"', line))
+    expected = (
+        "tier 'optional' is not one of essential, extension" if line else "missing field 'tier'"
+    )
+    assert_error(section, "lesson.toml", "annotations[1] (key 'lenin-died')", expected)
+
+
+def test_a_section_without_a_study_file_has_no_study_items(section):
+    data = read_section(section)
+    assert (data.big_question, data.objectives, data.datasets, data.further_reading) == (
+        "",
+        (),
+        (),
+        (),
+    )
+    assert [path.name for path in data.files] == ["reading.txt", "lesson.toml"]
 
 
 def test_overlapping_highlights_are_an_error(section):

@@ -141,7 +141,9 @@ def test_lesson_page_queries_do_not_grow_with_annotations(
     client.force_login(student)
     client.get(lesson.get_absolute_url())  # the first visit records the student's progress
     add_annotations(lesson, 6)
-    with django_assert_max_num_queries(16) as small:
+    # The first view after a change renders the lesson: one query per kind of content, whatever
+    # its size (every later view reads the rendered parts from the cache).
+    with django_assert_max_num_queries(22) as small:
         assert client.get(lesson.get_absolute_url()).status_code == 200
     add_annotations(lesson, 60)
     with django_assert_num_queries(len(small.captured_queries)):
