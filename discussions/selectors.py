@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Count, Min
+from django.db.models import Count, Exists, Min, OuterRef, Q
 
 from classroom.models import Assignment, Enrolment, SchoolClass
 
@@ -47,53 +47,63 @@ def _post_first_lessons(school_class) -> set[int]:
     )
 
 
-def build_threads(*, user, school_class, prompts, forms=None, latest=None) -> list[Thread]:
-    """One :class:`Thread` per prompt, for ``user`` in ``school_class``, in two queries.
+def _visible_to(user, *, is_moderator: bool, locked: bool) -> Q:
+    """Which posts of a thread ``user`` may see, as a condition on Post."""
+    if is_moderator:
+        return Q()
+    if locked:  # post first: only their own until they have posted
+        return Q(author=user)
+    return Q(is_hidden=False) | Q(author=user)
 
-    With ``latest``, a long thread shows its pinned posts and only the ``latest`` most recent
-    others; ``earlier_count`` says how many were left out.
+
+def build_threads(*, user, school_class, prompts, forms=None, latest=None) -> list[Thread]:
+    """One :class:`Thread` per prompt, for ``user`` in ``school_class``.
+
+    Only what the page shows is fetched: with ``latest``, a long thread's pinned posts and its
+    ``latest`` most recent others (``earlier_count`` says how many were left out), and the
+    replies of those posts; counts come from COUNT. The queries per prompt are fixed, however
+    busy the thread.
     """
     prompts = list(prompts)
     forms = forms or {}
     is_moderator = can_moderate(user, school_class)
     may_post = can_post(user, school_class)
     gated_lessons = set() if is_moderator else _post_first_lessons(school_class)
-    posts = list(
-        Post.objects.filter(school_class=school_class, prompt__in=prompts)
-        .select_related("author", "reply_to__author")
-        .order_by("created_at", "pk")
-    )
-    by_prompt: dict[int, list[Post]] = {prompt.pk: [] for prompt in prompts}
-    for post in posts:
-        by_prompt[post.prompt_id].append(post)
-
     threads = []
     for prompt in prompts:
-        thread_posts = by_prompt[prompt.pk]
-        has_posted = any(post.author_id == user.pk and not post.is_deleted for post in thread_posts)
-        locked = prompt.lesson_id in gated_lessons and not has_posted
-        visible = [post for post in thread_posts if _visible(post, user, is_moderator, locked)]
-        tops = [post for post in visible if post.parent_id is None]
-        replies: dict[int, list[Post]] = {}
-        for post in visible:
-            if post.parent_id is not None:
-                replies.setdefault(post.parent_id, []).append(post)
-        shown = []
-        for top in tops:
-            top.visible_replies = replies.get(top.pk, [])
-            if top.is_deleted and not top.visible_replies:
-                continue  # nothing left to show
-            top.is_own = top.author_id == user.pk
-            for reply in top.visible_replies:
-                reply.is_own = reply.author_id == user.pk
-            shown.append(top)
-        shown.sort(key=lambda post: (not post.is_pinned, post.created_at, post.pk))
+        thread_posts = Post.objects.filter(school_class=school_class, prompt=prompt)
+        locked = prompt.lesson_id in gated_lessons and not (
+            thread_posts.filter(author=user, is_deleted=False).exists()
+        )
+        visible = thread_posts.filter(_visible_to(user, is_moderator=is_moderator, locked=locked))
+        # A deleted post stays only while replies the reader can see hang from it.
+        tops = visible.filter(parent=None).filter(
+            Q(is_deleted=False)
+            | Exists(
+                visible.filter(parent=OuterRef("pk")).values("pk"),
+            )
+        )
+        related = ("author", "reply_to__author")
+        pinned = list(tops.filter(is_pinned=True).select_related(*related).order_by("created_at"))
+        others = tops.filter(is_pinned=False).select_related(*related)
         earlier = 0
-        if latest is not None:
-            pinned = [post for post in shown if post.is_pinned]
-            others = [post for post in shown if not post.is_pinned]
-            earlier = max(0, len(others) - latest)
-            shown = pinned + others[earlier:]
+        if latest is None:
+            others = list(others.order_by("created_at", "pk"))
+        else:
+            others = list(others.order_by("-created_at", "-pk")[:latest])[::-1]
+            earlier = max(0, tops.filter(is_pinned=False).count() - latest)
+        shown = pinned + others
+        replies: dict[int, list[Post]] = {}
+        for reply in (
+            visible.filter(parent__in=[top.pk for top in shown])
+            .select_related(*related)
+            .order_by("created_at", "pk")
+        ):
+            reply.is_own = reply.author_id == user.pk
+            replies.setdefault(reply.parent_id, []).append(reply)
+        for top in shown:
+            top.is_own = top.author_id == user.pk
+            top.visible_replies = replies.get(top.pk, [])
         form = forms.get(prompt.pk) or (
             PostForm(prefix=f"prompt-{prompt.pk}") if may_post else None
         )
@@ -105,22 +115,33 @@ def build_threads(*, user, school_class, prompts, forms=None, latest=None) -> li
                 can_post=may_post,
                 is_moderator=is_moderator,
                 is_locked=locked,
-                hidden_count=sum(1 for p in thread_posts if not p.is_deleted) if locked else 0,
+                hidden_count=thread_posts.filter(is_deleted=False).count() if locked else 0,
                 form=form,
-                total=sum(1 for p in visible if not p.is_deleted),
+                total=visible.filter(is_deleted=False).count(),
                 earlier_count=earlier,
             )
         )
     return threads
 
 
-def _visible(post: Post, user, is_moderator: bool, locked: bool) -> bool:
-    if is_moderator:
+def post_visible_to(post: Post, user) -> bool:
+    """Whether ``user`` sees ``post`` in its thread, by the rules of :func:`build_threads`
+    (``post`` is already one of the user's classes' posts). A few queries, whatever the
+    thread's size."""
+    if can_moderate(user, post.school_class):
         return True
-    if locked:
-        return post.author_id == user.pk
-    if post.is_hidden:
-        return post.author_id == user.pk
+    gated = post.prompt.lesson_id in _post_first_lessons(post.school_class)
+    locked = gated and not (
+        Post.objects.filter(
+            school_class=post.school_class, prompt=post.prompt, author=user, is_deleted=False
+        ).exists()
+    )
+    rule = _visible_to(user, is_moderator=False, locked=locked)
+    mine = Post.objects.filter(pk__in=[post.pk, post.parent_id or post.pk]).filter(rule)
+    if mine.count() != len({post.pk, post.parent_id or post.pk}):
+        return False  # the post, or the post it hangs under, is hidden from them
+    if post.is_deleted and post.parent_id is None:
+        return post.replies.filter(rule).exists()
     return True
 
 

@@ -3,6 +3,7 @@ and classes through ``SchoolClass.objects.visible_to``: outside your classes is 
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -117,11 +118,7 @@ def _post_for(request, pk) -> Post:
         ),
         pk=pk,
     )
-    [thread] = selectors.build_threads(
-        user=request.user, school_class=post.school_class, prompts=[post.prompt]
-    )
-    visible = {p.pk for top in thread.posts for p in (top, *top.visible_replies)}
-    if post.pk not in visible:
+    if not selectors.post_visible_to(post, request.user):
         raise Http404("No such post.")
     return post
 
@@ -215,14 +212,24 @@ def _assignment_for_teacher(request, pk) -> Assignment:
     )
 
 
+RESPONSES_PER_PAGE = 25  # students a page: their posts are read, so keep a page readable
+
+
 @require_GET
 def assignment_responses(request, pk):
     assignment = _assignment_for_teacher(request, pk)
     prompts, rows = selectors.assignment_responses(assignment)
+    page = Paginator(rows, RESPONSES_PER_PAGE).get_page(request.GET.get("page"))
+    # Markdown once per post text, shared by every view of it (keyed on the text).
+    rendered_posts(
+        [post for row in page for _prompt, posts in row["cells"] for post in posts],
+        reading_url=assignment.lesson.get_absolute_url(),
+    )
     context = {
         "assignment": assignment,
         "prompts": prompts,
         "rows": rows,
+        "page": page,
         "missing": [row["student"] for row in rows if not row["has_responded"]],
     }
     return render(request, "discussions/responses.html", context)

@@ -104,3 +104,22 @@ def test_responding_after_the_due_time_is_late(school, student):
     )
     cell = cell_of(school, student)
     assert cell.status == Status.RESPONDED and cell.is_late
+
+
+def test_responses_come_25_students_a_page_with_every_post_on_its_page(
+    client, school, teacher, make_user
+):
+    from classroom.models import Enrolment
+    from discussions.models import Post
+
+    students = [make_user(last_name=f"Zz{number:02d}") for number in range(30)]
+    Enrolment.objects.bulk_create(Enrolment(school_class=school.ours, student=s) for s in students)
+    Post.objects.create(
+        school_class=school.ours, prompt=school.prompt, author=students[-1], body="**Last** one"
+    )
+    client.force_login(teacher)
+    url = reverse("discussions:responses", args=[school.assignment.pk])
+    first = client.get(url).content.decode()
+    assert "Students 1–25 of 32" in first and "<strong>Last</strong>" not in first
+    second = client.get(url + "?page=2").content.decode()
+    assert "Students 26–32 of 32" in second and "<strong>Last</strong> one" in second
