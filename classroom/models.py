@@ -8,6 +8,7 @@ import secrets
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -217,6 +218,26 @@ class Assignment(models.Model):
         default=False,
         help_text="Each student sees the class’s answers to a prompt only after posting their own.",
     )
+
+    class MarkScale(models.TextChoices):
+        NONE = "none", "No marks (comments only)"
+        POINTS = "points", "Points out of a maximum"
+        RUBRIC = "rubric", "A short rubric with levels"
+
+    mark_scale = models.CharField("marks", max_length=10, choices=MarkScale, default=MarkScale.NONE)
+    points_max = models.PositiveSmallIntegerField(
+        "out of",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text="For points: the most a response can score.",
+    )
+    # [{"criterion": "Argument", "levels": ["Emerging", "Secure", "Excellent"]}, …]
+    rubric = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="For a rubric: its criteria, each with its levels from lowest to highest.",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -242,6 +263,23 @@ class Assignment(models.Model):
 
     def get_absolute_url(self):
         return f"{self.lesson.get_absolute_url()}?assignment={self.pk}"
+
+    def clean(self):
+        if self.mark_scale == self.MarkScale.POINTS and not self.points_max:
+            raise ValidationError({"points_max": "Say how many points a response is out of."})
+        if self.mark_scale == self.MarkScale.RUBRIC:
+            rubric = self.rubric if isinstance(self.rubric, list) else []
+            valid = rubric and all(
+                isinstance(row, dict)
+                and str(row.get("criterion", "")).strip()
+                and isinstance(row.get("levels"), list)
+                and len(row["levels"]) >= 2
+                for row in rubric
+            )
+            if not valid:
+                raise ValidationError(
+                    {"rubric": "Give each criterion a name and at least two levels."}
+                )
 
     def is_overdue(self, now=None) -> bool:
         return (now or timezone.now()) > self.due_at
