@@ -320,3 +320,35 @@ class ReadingProgress(models.Model):
 
     def __str__(self):
         return f"{self.student} – {self.lesson}"
+
+
+class CheckAnswer(models.Model):
+    """A student's answers to one “check your understanding” question.
+
+    The first attempt is what a teacher sees (it shows what the student understood on reading);
+    a retry after the explanation updates only the latest answer.
+    """
+
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="check_answers"
+    )
+    question = models.ForeignKey(
+        "lessons.CheckQuestion", on_delete=models.PROTECT, related_name="answers"
+    )
+    first_choice = models.PositiveSmallIntegerField()
+    first_correct = models.BooleanField()
+    first_answered_at = models.DateTimeField(default=timezone.now)
+    latest_choice = models.PositiveSmallIntegerField()
+    latest_correct = models.BooleanField()
+    attempts = models.PositiveSmallIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["student", "question"], name="one_check_answer_per_question"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.student} on {self.question}"

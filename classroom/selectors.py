@@ -9,18 +9,20 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import NamedTuple, Protocol
 
 from django.db import models
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
 
 from accounts.models import User
+from lessons.models import CheckQuestion
 
-from .models import Assignment, Enrolment, ReadingProgress, SchoolClass
+from .models import Assignment, CheckAnswer, Enrolment, ReadingProgress, SchoolClass
 from .signals import answers_wanted
 
 # The session remembers which lessons a student has opened and finished ({lesson id: finished?}),
@@ -118,10 +120,17 @@ class Cell:
     responded_at: datetime | None = None
     answered: int = 0  # required prompts answered so far
     required: int = 0  # required prompts of the assignment
+    checks_right: int = 0  # check questions right at the first attempt
+    checks_total: int = 0  # the lesson's check questions
 
     @property
     def label(self) -> str:
-        return f"{self.status.label} (late)" if self.is_late else self.status.label
+        label = f"{self.status.label} (late)" if self.is_late else self.status.label
+        if self.required:
+            label += f" · {self.answered}/{self.required} answered"
+        if self.checks_total:
+            label += f" · checks {self.checks_right}/{self.checks_total}"
+        return label
 
     @property
     def is_done(self) -> bool:
@@ -294,6 +303,28 @@ class ProgressGrid:
         return lines
 
 
+def _check_scores(student_ids, lesson_ids):
+    """Per lesson, its published check questions; per (student, lesson), how many they got
+    right at the first attempt. Two queries for any class."""
+    totals = dict(
+        CheckQuestion.objects.filter(lesson__in=lesson_ids, is_published=True)
+        .values_list("lesson")
+        .annotate(count=Count("pk"))
+    )
+    right = {
+        (student_id, lesson_id): count
+        for student_id, lesson_id, count in CheckAnswer.objects.filter(
+            student__in=student_ids,
+            question__lesson__in=lesson_ids,
+            question__is_published=True,
+            first_correct=True,
+        )
+        .values_list("student", "question__lesson")
+        .annotate(count=Count("pk"))
+    }
+    return totals, right
+
+
 def progress_grid(school_class: SchoolClass, *, now: datetime | None = None) -> ProgressGrid:
     """Students × assignments for one class, in a fixed number of queries whatever its size."""
     now = now or timezone.now()
@@ -318,6 +349,7 @@ def progress_grid(school_class: SchoolClass, *, now: datetime | None = None) -> 
         ).values_list("student_id", "lesson_id", "opened_at", "finished_at")
     }
     answers = collect_answers(classes=[school_class.pk], students=student_ids, lessons=lesson_ids)
+    checks_total, checks_right = _check_scores(student_ids, lesson_ids)
     required = {a.pk: [prompt.pk for prompt in a.required_prompts.all()] for a in assignments}
     columns = [Column(assignment) for assignment in assignments]
     rows = []
@@ -333,6 +365,12 @@ def progress_grid(school_class: SchoolClass, *, now: datetime | None = None) -> 
                 student.pk,
                 required[assignment.pk],
             )
+            if checks_total.get(assignment.lesson_id):
+                cell = replace(
+                    cell,
+                    checks_total=checks_total[assignment.lesson_id],
+                    checks_right=checks_right.get((student.pk, assignment.lesson_id), 0),
+                )
             column.counts[cell.status] += 1
             if cell.is_late:
                 column.counts["late"] += 1
@@ -378,3 +416,28 @@ def other_teachers_students(school_class) -> set[int]:
             "student_id", flat=True
         )
     )
+
+
+@dataclass
+class CheckRow:
+    """One check question on the lesson page, with what this student has answered so far."""
+
+    question: object
+    answer: object | None  # CheckAnswer
+
+    @property
+    def latest_feedback(self) -> str:
+        return self.question.feedback(self.answer.latest_choice) if self.answer else ""
+
+
+def check_rows(student, questions) -> list[CheckRow]:
+    """The lesson's check questions with ``student``'s answers, in one query."""
+    answers = {}
+    if student.is_authenticated and student.is_student:
+        answers = {
+            answer.question_id: answer
+            for answer in CheckAnswer.objects.filter(
+                student=student, question__in=[question.pk for question in questions]
+            )
+        }
+    return [CheckRow(question, answers.get(question.pk)) for question in questions]

@@ -16,6 +16,7 @@ from accounts.models import User
 
 from .models import (
     Assignment,
+    CheckAnswer,
     Enrolment,
     JoinAttempt,
     ReadingProgress,
@@ -161,3 +162,28 @@ def teaching_end(*, teacher: User) -> list[SchoolClass]:
     classes = list(SchoolClass.objects.filter(teachers=teacher))
     teacher.classes_taught.clear()
     return classes
+
+
+def check_answer(*, student: User, question, choice: int) -> CheckAnswer:
+    """Record ``student``'s answer to a check question: the first attempt is kept, a retry
+    updates the latest. A choice the question does not have raises ``ValidationError``."""
+    try:
+        correct = question.is_correct(choice)
+    except (IndexError, TypeError):
+        raise ValidationError({"choice": "Choose one of the answers."}) from None
+    with transaction.atomic():
+        answer, created = CheckAnswer.objects.select_for_update().get_or_create(
+            student=student,
+            question=question,
+            defaults={
+                "first_choice": choice,
+                "first_correct": correct,
+                "latest_choice": choice,
+                "latest_correct": correct,
+            },
+        )
+        if not created:
+            answer.latest_choice, answer.latest_correct = choice, correct
+            answer.attempts += 1
+            answer.save(update_fields=["latest_choice", "latest_correct", "attempts", "updated_at"])
+    return answer

@@ -5,15 +5,15 @@ the lesson page) are composed in ``pages``, above every app they draw on.
 """
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from lessons.models import Lesson
+from lessons.models import CheckQuestion, Lesson
 
 from .forms import JoinForm
-from .selectors import remember_reading
-from .services import JoinError, class_join, progress_record_finished
+from .selectors import check_rows, remember_reading
+from .services import JoinError, check_answer, class_join, progress_record_finished
 
 
 @require_http_methods(["GET", "POST"])
@@ -47,3 +47,35 @@ def lesson_finished(request, slug):
         return render(request, "classroom/_finished.html", {"lesson": lesson, "finished": True})
     messages.success(request, f"Well done: you have finished “{lesson.title}”.")
     return redirect(f"{lesson.get_absolute_url()}#finish")
+
+
+@require_POST
+def check_answer_view(request, slug, key):
+    """A student answers a “check your understanding” question; the explanation shows at once
+    (htmx, in place) or after a plain post and redirect, and they may try again."""
+    question = get_object_or_404(
+        CheckQuestion.objects.published().select_related("lesson"),
+        lesson__slug=slug,
+        lesson__is_published=True,
+        key=key,
+    )
+    if not request.user.is_student:
+        raise PermissionDenied("Checks are answered by students.")
+    error = ""
+    try:
+        check_answer(
+            student=request.user, question=question, choice=int(request.POST.get("choice", ""))
+        )
+    except (ValueError, ValidationError):
+        error = "Choose one of the answers, then press Check."
+    if request.htmx:
+        [row] = check_rows(request.user, [question])
+        return render(
+            request,
+            "classroom/_check.html",
+            {"row": row, "lesson": question.lesson, "error": error},
+            status=400 if error else 200,
+        )
+    if error:
+        messages.error(request, error)
+    return redirect(f"{question.lesson.get_absolute_url()}#check-{question.key}")

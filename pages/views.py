@@ -18,13 +18,14 @@ from django.views.decorators.http import require_GET
 from classroom.models import Assignment, Enrolment, ReadingProgress, SchoolClass
 from classroom.selectors import (
     assignment_for_lesson,
+    check_rows,
     remember_reading,
     remembered_reading,
     student_assignments,
 )
 from classroom.services import progress_record_open
 from discussions.selectors import lesson_discussions
-from lessons.catalogue import lesson_prompts, published_lessons
+from lessons.catalogue import lesson_checks, lesson_prompts, published_lessons
 from lessons.models import Lesson
 from lessons.rendering import lesson_html
 
@@ -122,6 +123,7 @@ def lesson_detail(request, slug):
         "html": lesson_html(lesson),
         "assignment": assignment,
         "prompts": prompts,
+        "checks": check_rows(request.user, lesson_checks(lesson)),
         "show_teacher_notes": request.user.is_staff,
         "notes_shown": request.user.notes_shown,
         **lesson_discussions(

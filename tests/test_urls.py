@@ -99,6 +99,7 @@ MATRIX = {
     "classroom:join": row(SIGN_IN, 200, 200, 403, 403, 403),
     "pages:class_detail": OUR_CLASS,
     "classroom:lesson_finished": row(SIGN_IN, 405, 405, 405, 405, 405),
+    "classroom:check_answer": row(SIGN_IN, 405, 405, 405, 405, 405),
     # The teachers' admin for classes: scoped to the classes a teacher teaches.
     "admin:classroom_schoolclass_changelist": ANY_TEACHER_ADMIN,
     "admin:classroom_schoolclass_add": TEACHERS_ONLY_ADMIN,
@@ -197,6 +198,7 @@ def concrete(route: Route, school, student) -> str:
         pk = school.assignment.pk
     samples = {
         "slug": school.assignment.lesson.slug,
+        "key": school.assignment.lesson.checkquestions.published().first().key,
         "pk": str(pk),
         "class_pk": str(school.ours.pk),
         "prompt_pk": str(school.prompt.pk),
@@ -329,6 +331,8 @@ POST_MATRIX = {
     "classroom:join": row(SIGN_IN, 200, 200, 403, 403, 403),
     "pages:class_detail": SIGNED_IN_GET_ONLY,
     "classroom:lesson_finished": row(SIGN_IN, 302, 302, 302, 302, 302),
+    # Any student answers a lesson's checks (lessons are the unit's, not a class's).
+    "classroom:check_answer": row(SIGN_IN, 302, 302, 403, 403, 403),
     "discussions:thread": SIGNED_IN_GET_ONLY,
     "discussions:post_create": OUR_CLASS,
     "discussions:reply": OUR_CLASS,
