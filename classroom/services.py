@@ -134,18 +134,40 @@ def progress_record_open(*, student: User, lesson) -> ReadingProgress:
     return progress
 
 
-def progress_record_finished(*, student: User, lesson) -> ReadingProgress:
-    """Note that ``student`` read ``lesson`` to the end (the first time counts)."""
+# Reaching the end of the page counts as reading it only after the time a quick reader needs
+# for the lesson's words; pressing "I've finished reading" always counts.
+READING_WORDS_PER_MINUTE = 300
+SHORTEST_READING = timedelta(seconds=30)
+
+
+def reading_time(lesson) -> timedelta:
+    """How long a quick reader needs for ``lesson``'s reading (one query)."""
+    words = sum(len(text.split()) for text in lesson.paragraphs.values_list("text", flat=True))
+    return max(SHORTEST_READING, timedelta(minutes=words / READING_WORDS_PER_MINUTE))
+
+
+def progress_record_finished(
+    *, student: User, lesson, explicit: bool = True
+) -> tuple[ReadingProgress, timedelta]:
+    """Note that ``student`` read ``lesson`` to the end (the first time counts).
+
+    ``explicit``: the student pressed "I've finished reading". Otherwise (the page saw them
+    reach the end) it counts only once the lesson has been open for its reading time; the
+    time still to go is returned (zero once finished).
+    """
     now = timezone.now()
     progress, _ = ReadingProgress.objects.get_or_create(
         student=student, lesson=lesson, defaults={"opened_at": now}
     )
-    if progress.finished_at is None:
-        ReadingProgress.objects.filter(pk=progress.pk, finished_at__isnull=True).update(
-            finished_at=now
-        )
-        progress.refresh_from_db()
-    return progress
+    if progress.finished_at is not None:
+        return progress, timedelta(0)
+    if not explicit:
+        remaining = progress.opened_at + reading_time(lesson) - now
+        if remaining > timedelta(0):
+            return progress, remaining
+    ReadingProgress.objects.filter(pk=progress.pk, finished_at__isnull=True).update(finished_at=now)
+    progress.refresh_from_db()
+    return progress, timedelta(0)
 
 
 def readable_password() -> str:

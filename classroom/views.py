@@ -38,13 +38,28 @@ def join(request):
 
 @require_POST
 def lesson_finished(request, slug):
-    """“I've finished reading”: a plain form post, also sent by the page when the end is seen."""
+    """“I've finished reading”: a plain form post, also sent by the page when the end is seen.
+
+    Sent by the page (``fetch``), it counts only after the lesson's reading time; the answer
+    then says how long to wait (``X-Read-Again-In``) and the page asks again.
+    """
     lesson = get_object_or_404(Lesson.objects.published(), slug=slug)
+    background = request.headers.get("X-Requested-With") == "fetch"
+    finished = True
     if request.user.is_student:
-        progress_record_finished(student=request.user, lesson=lesson)
-        remember_reading(request.session, lesson.pk, finished=True)
-    if request.htmx or request.headers.get("X-Requested-With") == "fetch":
-        return render(request, "classroom/_finished.html", {"lesson": lesson, "finished": True})
+        progress, remaining = progress_record_finished(
+            student=request.user, lesson=lesson, explicit=not background
+        )
+        finished = progress.finished_at is not None
+        if finished:
+            remember_reading(request.session, lesson.pk, finished=True)
+    if request.htmx or background:
+        response = render(
+            request, "classroom/_finished.html", {"lesson": lesson, "finished": finished}
+        )
+        if not finished:
+            response["X-Read-Again-In"] = str(int(remaining.total_seconds()) + 1)
+        return response
     messages.success(request, f"Well done: you have finished “{lesson.title}”.")
     return redirect(f"{lesson.get_absolute_url()}#finish")
 

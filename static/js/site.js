@@ -74,6 +74,8 @@
     const form = document.querySelector("#finish .finish-form");
     const end = document.querySelector(".reading-end");
     if (!form || !end || !("IntersectionObserver" in window)) return;
+    // Reaching the end too soon is not reading it: the server says how long the lesson takes
+    // (X-Read-Again-In, seconds), and the page asks again then if the end is still in view.
     const observer = new IntersectionObserver(function (entries) {
       if (!entries.some(function (entry) { return entry.isIntersecting; })) return;
       observer.disconnect();
@@ -83,7 +85,14 @@
         headers: { "X-Requested-With": "fetch" },
         credentials: "same-origin",
       })
-        .then(function (response) { return response.ok ? response.text() : null; })
+        .then(function (response) {
+          const wait = parseInt(response.headers.get("X-Read-Again-In") || "0", 10);
+          if (wait > 0) {
+            setTimeout(function () { observer.observe(end); }, wait * 1000);
+            return null;
+          }
+          return response.ok ? response.text() : null;
+        })
         .then(function (html) {
           if (html) document.getElementById("finish").innerHTML = html;
         })

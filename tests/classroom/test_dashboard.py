@@ -113,6 +113,10 @@ def test_finished_button_works_without_javascript_and_twice_is_harmless(client, 
 
 def test_background_finish_answers_with_the_fragment(client, student, lesson):
     client.force_login(student)
+    client.get(lesson.get_absolute_url())  # opened it …
+    ReadingProgress.objects.filter(student=student).update(  # … long enough ago to read it
+        opened_at=timezone.now() - datetime.timedelta(minutes=10)
+    )
     response = client.post(
         reverse("classroom:lesson_finished", args=[lesson.slug]),
         headers={"X-Requested-With": "fetch"},
@@ -120,6 +124,22 @@ def test_background_finish_answers_with_the_fragment(client, student, lesson):
     assert response.status_code == 200
     assert "You have read this lesson to the end" in response.content.decode()
     assert "<html" not in response.content.decode()
+
+
+def test_reaching_the_end_too_soon_is_not_reading_it(client, student, lesson):
+    """Scrolling straight to the bottom is not reading: the page is told to ask again once
+    the lesson's reading time has passed, and the button still counts at once."""
+    client.force_login(student)
+    client.get(lesson.get_absolute_url())
+    url = reverse("classroom:lesson_finished", args=[lesson.slug])
+    response = client.post(url, headers={"X-Requested-With": "fetch"})
+    assert "I’ve finished reading" in response.content.decode()
+    wait = int(response["X-Read-Again-In"])
+    words = sum(len(p.text.split()) for p in lesson.paragraphs.all())
+    assert wait >= min(30, words * 60 // 300)
+    assert ReadingProgress.objects.get(student=student).finished_at is None
+    client.post(url)  # the button is the student's word for it
+    assert ReadingProgress.objects.get(student=student).finished_at is not None
 
 
 def test_teachers_reading_a_lesson_leave_no_progress(client, teacher, lesson):
