@@ -22,8 +22,15 @@ run: $(VENV)/.installed
 	@echo "Serving on http://127.0.0.1:$(PORT)/ (Ctrl-C stops it)"
 	$(DJANGO_DEV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
+# The Nu HTML Checker for tests/test_html_valid.py (npm's vnu-jar; it runs with Java).
+VNU := .tools/node_modules/vnu-jar/build/dist/vnu.jar
+$(VNU):
+	@if command -v npm > /dev/null; then \
+		npm install --silent --no-audit --no-fund --prefix .tools vnu-jar@26.9.27; \
+	else echo "npm not found: the HTML checker test will be skipped"; fi
+
 # Coverage of the apps is measured on every run and reported in one table ending in its TOTAL.
-test: $(VENV)/.installed
+test: $(VENV)/.installed $(VNU)
 	$(BIN)/python -m pytest --cov --cov-report=term $(PYTEST_ARGS)
 
 # Everything but the browser tests, for a quick check while working.
@@ -43,4 +50,4 @@ check-content: $(VENV)/.installed
 	$(DJANGO_DEV) $(BIN)/python manage.py sync_lessons --check
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache
+	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .tools

@@ -110,13 +110,10 @@
     document.addEventListener("focusin", function (event) {
       if (event.target.matches && event.target.matches("textarea")) lastBox = event.target;
     });
-    document.querySelectorAll(".reading-paragraph").forEach(function (paragraph) {
-      const number = paragraph.id.replace("p", "");
-      const button = document.createElement("button");
-      button.type = "button";
-      button.className = "btn btn-outline-secondary cite-button";
-      button.textContent = "Cite";
-      button.setAttribute("aria-label", "Cite paragraph " + number + " in your post");
+    // The buttons come with the page (so nothing moves when this runs); this makes them work.
+    document.querySelectorAll(".reading-paragraph .cite-button").forEach(function (button) {
+      const number = button.dataset.paragraph;
+      button.classList.add("is-ready");
       button.addEventListener("click", function () {
         const box = (lastBox && document.body.contains(lastBox)) ? lastBox : boxes()[0];
         if (!box) return;
@@ -126,7 +123,6 @@
         box.focus();
         box.setSelectionRange(at + citation.length, at + citation.length);
       });
-      paragraph.querySelector(".paragraph-number").after(button);
     });
   }
 
