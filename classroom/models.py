@@ -219,6 +219,14 @@ class Assignment(models.Model):
         help_text="Each student sees the class’s answers to a prompt only after posting their own.",
     )
 
+    min_annotations = models.PositiveSmallIntegerField(
+        "annotations to make",
+        default=0,
+        validators=[MaxValueValidator(50)],
+        help_text="How many annotations of their own each student makes on the reading (0: none "
+        "required). With “post first”, classmates' annotations show once a student has made them.",
+    )
+
     class MarkScale(models.TextChoices):
         NONE = "none", "No marks (comments only)"
         POINTS = "points", "Points out of a maximum"
