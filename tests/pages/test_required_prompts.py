@@ -16,7 +16,9 @@ def two_required(school):
     return prompts
 
 
-def test_the_lesson_page_marks_required_prompts_and_counts_answers(client, student, school, two_required):
+def test_the_lesson_page_marks_required_prompts_and_counts_answers(
+    client, student, school, two_required
+):
     client.force_login(student)
     page = client.get(school.assignment.get_absolute_url()).content.decode()
     assert page.count("Required for Year 11 History") == 2

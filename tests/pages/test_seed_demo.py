@@ -1,3 +1,5 @@
+from io import StringIO
+
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -67,3 +69,12 @@ def test_seed_demo_starts_a_discussion_once(settings):
     assert posts.count() == 4
     assert posts.filter(parent__isnull=False).count() == 2
     assert posts.filter(author__username="teacher").exists()
+
+
+def test_seed_demo_makes_a_school_administrator_and_required_prompts(settings):
+    settings.DEBUG = True
+    call_command("seed_demo", stdout=StringIO())
+    office = User.objects.get(username="office")
+    assert office.is_school_administrator and not office.can_teach
+    assignment = Assignment.objects.order_by("due_at").last()
+    assert assignment.required_prompts.count() == 2

@@ -16,6 +16,7 @@ from discussions.models import Post
 from lessons.models import Lesson
 
 DEMO_TEACHER = ("teacher", "Ada", "Hughes", "teach-1917-demo")
+DEMO_ADMINISTRATOR = ("office", "Sam", "Okoye", "office-1936-demo")
 DEMO_STUDENTS = [
     ("amara", "Amara", "Okafor", "read-1924-demo"),
     ("ben", "Ben", "Kowalski", "read-1928-demo"),
@@ -40,12 +41,16 @@ class Command(BaseCommand):
         with transaction.atomic():
             teacher = self._account(*DEMO_TEACHER)
             user_set_role(user=teacher, role=User.Role.TEACHER)
+            administrator = self._account(*DEMO_ADMINISTRATOR)
+            user_set_role(user=administrator, role=User.Role.ADMINISTRATOR)
             students = [self._account(*account) for account in DEMO_STUDENTS]
             school_class = self._class(teacher, students)
             self._discussion(school_class, teacher, students)
 
         self.stdout.write(self.style.SUCCESS("Demo accounts (development only):"))
-        rows = [("teacher", *DEMO_TEACHER)] + [("student", *row) for row in DEMO_STUDENTS]
+        rows = [("teacher", *DEMO_TEACHER), ("office", *DEMO_ADMINISTRATOR)] + [
+            ("student", *row) for row in DEMO_STUDENTS
+        ]
         for role, username, first, last, password in rows:
             name = f"{first} {last}"
             self.stdout.write(
@@ -92,7 +97,7 @@ class Command(BaseCommand):
             ),
         ]
         for lesson, opens_at, due_at, instructions in plans:
-            Assignment.objects.update_or_create(
+            assignment, _ = Assignment.objects.update_or_create(
                 school_class=school_class,
                 lesson=lesson,
                 defaults={
@@ -102,6 +107,8 @@ class Command(BaseCommand):
                     "created_by": teacher,
                 },
             )
+            # The first two prompts count: students see them marked "Required".
+            assignment.required_prompts.set(lesson.prompts.published()[:2])
         return school_class
 
     def _discussion(self, school_class, teacher, students):
