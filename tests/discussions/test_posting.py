@@ -48,7 +48,7 @@ def test_lesson_page_loads_the_class_discussion_of_each_prompt(client, classmate
     client.force_login(classmate)
     lesson_url = school.prompt.lesson.get_absolute_url()
     page = client.get(lesson_url).content.decode()
-    slots = re.findall(r'class="thread-slot" hx-get="([^"]+)"', page)
+    slots = re.findall(r'class="thread-slot" data-hx-get="([^"]+)"', page)
     assert len(slots) == school.prompt.lesson.prompts.published().count()
     assert "(1 post)" in page  # the count shows before the thread loads
     first = html.unescape(slots[0])
