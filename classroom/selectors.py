@@ -441,3 +441,18 @@ def check_rows(student, questions) -> list[CheckRow]:
             )
         }
     return [CheckRow(question, answers.get(question.pk)) for question in questions]
+
+
+def required_prompt_ids(school_class, lesson, *, assignment=None) -> set[int]:
+    """The prompts of ``lesson`` that ``school_class`` must answer (its assignment's, or the
+    given ``assignment``'s when it is that class's). Marked on that class's discussions only,
+    so a student in two classes never sees the other class's requirements there."""
+    if school_class is None:
+        return set()
+    if assignment is None or assignment.school_class_id != school_class.pk:
+        assignment = (
+            Assignment.objects.filter(school_class=school_class, lesson=lesson)
+            .prefetch_related("required_prompts")
+            .first()
+        )
+    return {prompt.pk for prompt in assignment.required_prompts.all()} if assignment else set()

@@ -20,6 +20,7 @@ from classroom.selectors import (
     assignment_for_lesson,
     cells_for_student,
     check_rows,
+    required_prompt_ids,
     remember_reading,
     remembered_reading,
     student_assignments,
@@ -133,30 +134,14 @@ def lesson_detail(request, slug):
             preferred_class=assignment.school_class if assignment else None,
         ),
     }
-    context["required_prompt_ids"] = _required_prompt_ids(
-        context["discussion_class"], lesson, assignment
+    context["required_prompt_ids"] = required_prompt_ids(
+        context["discussion_class"], lesson, assignment=assignment
     )
     if request.user.is_student:
         context["finished"] = _record_visit(request, lesson)
         if assignment is not None:
             [context["assignment_cell"]] = cells_for_student([assignment], request.user)
     return render(request, "lessons/detail.html", context)
-
-
-def _required_prompt_ids(discussion_class, lesson, assignment) -> set[int]:
-    """The prompts the shown class must answer: marked on this class's discussions only, so a
-    student in two classes never sees the other class's requirements here."""
-    if discussion_class is None:
-        return set()
-    if assignment is not None and assignment.school_class_id == discussion_class.pk:
-        chosen = assignment
-    else:
-        chosen = (
-            Assignment.objects.filter(school_class=discussion_class, lesson=lesson)
-            .prefetch_related("required_prompts")
-            .first()
-        )
-    return {prompt.pk for prompt in chosen.required_prompts.all()} if chosen else set()
 
 
 def _record_visit(request, lesson) -> bool:
