@@ -20,9 +20,9 @@ from classroom.selectors import (
     assignment_for_lesson,
     cells_for_student,
     check_rows,
-    required_prompt_ids,
     remember_reading,
     remembered_reading,
+    required_prompt_ids,
     student_assignments,
 )
 from classroom.services import progress_record_open
