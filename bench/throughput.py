@@ -19,8 +19,7 @@ How "nothing warm per viewer" is made true:
 
 Pages (all GET, signed in, status 200 checked for every request):
 
-- ``minimal``: ``/bench/minimal/``, the baseline (session, user, middleware, nothing else),
-  measured first and again last; the baseline is the mean of the two;
+- ``minimal``: ``/bench/minimal/``, the baseline (session, user, middleware, nothing else);
 - ``lesson``: ``/lessons/rise-to-power/``, as each student (their class's discussions in it);
 - ``dashboard``: ``/dashboard/``, each student's own (six assignments, their progress);
 - ``discussion``: ``/discussions/<class>/prompts/<prompt>/``, each student their own class's busy
@@ -32,7 +31,10 @@ Targets (ratio of requests/s to the minimal page): lesson ≥ 0.5, dashboard ≥
 ≥ 0.35, progress grid ≥ 0.3. Writes ``bench/results/throughput.md`` and appends one row a page
 to ``bench/results/throughput-rotated.csv``. Everything it starts is stopped at the end.
 
-    .venv/bin/python -m bench.throughput            # about 4 minutes with the defaults
+Each page is measured in two rounds of 10 s, the second in the reverse order, so that whatever
+else the machine does drifts over every page alike.
+
+    .venv/bin/python -m bench.throughput            # about 5 minutes with the defaults
 """
 
 from __future__ import annotations
@@ -143,7 +145,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--database", default="bench_throughput")
     parser.add_argument("--classes", type=int, default=30, help="classes of 35 students")
     parser.add_argument("--workers", default="3,2", help="workers of each app server")
-    parser.add_argument("--duration", type=int, default=15, help="seconds of wrk per page")
+    parser.add_argument(
+        "--duration", type=int, default=20, help="seconds of wrk per page, over all rounds"
+    )
+    parser.add_argument("--rounds", type=int, default=2, help="rounds, in alternating order")
     parser.add_argument("--warmup", type=int, default=3, help="seconds of warm-up per page")
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--threads", type=int, default=2)
@@ -164,13 +169,20 @@ def main(argv: list[str] | None = None) -> int:
     harness.prepare(args.database, env, setup_args=setup_args)
     machine = harness.machine_info(env)
     machine["commit"] = harness.git_commit()
-    results: dict[str, dict] = {}
+    runs: dict[str, list[dict]] = {page: [] for page in pages}
     items_path = harness.RESULTS / "throughput-items.tmp"
+    # Rounds in alternating order (minimal … progress, then progress … minimal): whatever else
+    # this machine does drifts over the run, and the alternation spreads it over every page.
+    schedule = [
+        page
+        for number in range(args.rounds)
+        for page in (pages if number % 2 == 0 else list(reversed(pages)))
+    ]
+    seconds = max(5, round(args.duration / args.rounds))
     with Stack(env, workers=workers, name="throughput") as stack:
         harness.log(stack.describe())
         logs = [stack.log_dir / f"throughput-app{i + 1}-gunicorn.log.tmp" for i in range(2)]
-        for label in [*pages, "minimal (again)"]:
-            page = label.split()[0]
+        for page in schedule:
             data = harness.fresh_sessions(args.database, stack.env, setup_args=setup_args)
             items = items_for(page, data)
             check_page(stack.base_url, page, data, items)
@@ -187,7 +199,7 @@ def main(argv: list[str] | None = None) -> int:
             items = items_for(page, data)
             write_items(items, items_path)
             harness.log(
-                f"measuring {label}: {args.duration} s, {args.connections} connections, "
+                f"measuring {page}: {seconds} s, {args.connections} connections, "
                 f"{len(items)} viewers in turn"
             )
             load_before = os.getloadavg()[0]
@@ -195,19 +207,20 @@ def main(argv: list[str] | None = None) -> int:
             stats = harness.run_wrk(
                 stack.base_url + "/",
                 cookie=None,
-                duration=args.duration,
+                duration=seconds,
                 connections=args.connections,
                 threads=args.threads,
                 items=items_path,
             )
             stats["worker_restarts"] = booted_workers(logs) - booted_before
             stats["viewers"] = len(items)
-            stats["load_before"] = f"{load_before:.2f}"
+            stats["load_before"] = load_before
             stats["url"] = items[0][1]
-            results[label] = stats
+            runs[page].append(stats)
             time.sleep(1)  # let the last requests drain before the next page
     items_path.unlink(missing_ok=True)
 
+    results = {page: combine(stats) for page, stats in runs.items()}
     rows = table_rows(results, machine, args, sum(workers))
     append_csv(args.csv, rows)
     lines = table_text(rows, results, machine, args, workers)
@@ -218,9 +231,29 @@ def main(argv: list[str] | None = None) -> int:
     return harness.write_report(lines, args.report, passed=not broken)
 
 
+def combine(runs: list[dict]) -> dict:
+    """One page's rounds as one: counts added, requests/s over the whole time, latency
+    percentiles averaged by requests (each round's are exact; the mix is an approximation)."""
+    requests = sum(run["requests"] for run in runs)
+    seconds = sum(run["duration_us"] for run in runs) / 1e6
+    combined = {
+        "requests": requests,
+        "rps": requests / seconds if seconds else 0.0,
+        "rounds": [run["rps"] for run in runs],
+        "viewers": runs[0]["viewers"],
+        "url": runs[0]["url"],
+        "load_before": f"{sum(run['load_before'] for run in runs) / len(runs):.2f}",
+        "max": max(run["max"] for run in runs),
+    }
+    for key in ("non200", "n5xx", "n3xx", "socket_errors", "worker_restarts"):
+        combined[key] = sum(run[key] for run in runs)
+    for key in ("p50", "p95", "p99"):
+        combined[key] = sum(run[key] * run["requests"] for run in runs) / max(1, requests)
+    return combined
+
+
 def baseline_rps(results: dict) -> float:
-    runs = [results[key]["rps"] for key in ("minimal", "minimal (again)") if key in results]
-    return sum(runs) / len(runs) if runs else 0.0
+    return results["minimal"]["rps"] if "minimal" in results else 0.0
 
 
 def table_rows(results: dict, machine: dict, args, workers: int) -> list[dict]:
@@ -236,7 +269,9 @@ def table_rows(results: dict, machine: dict, args, workers: int) -> list[dict]:
                 "page": label,
                 "url": stats["url"],
                 "viewers": stats["viewers"],
-                "requests_per_viewer": f"{stats['requests'] / stats['viewers']:.2f}",
+                "requests_per_viewer": (
+                    f"{stats['requests'] / stats['viewers'] / len(stats['rounds']):.2f}"
+                ),
                 "requests_per_s": f"{stats['rps']:.1f}",
                 "p50_ms": f"{stats['p50']:.1f}",
                 "p95_ms": f"{stats['p95']:.1f}",
@@ -261,15 +296,16 @@ def table_rows(results: dict, machine: dict, args, workers: int) -> list[dict]:
 
 def table_text(rows: list[dict], results: dict, machine: dict, args, workers) -> list[str]:
     """The run as a Markdown table with the targets, for the terminal and throughput.md."""
-    first = results.get("minimal", {}).get("rps", 0.0)
-    again = results.get("minimal (again)", {}).get("rps", 0.0)
+    options = [
+        f"--{name} {getattr(args, name)}"
+        for name, default in (("duration", 20), ("rounds", 2), ("classes", 30))
+        if getattr(args, name) != default
+    ]
+    seconds = max(5, round(args.duration / args.rounds))
     lines = [
         "# Throughput, cold for every viewer",
         "",
-        "Command: `.venv/bin/python -m bench.throughput"
-        + (f" --duration {args.duration}" if args.duration != 15 else "")
-        + (f" --classes {args.classes}" if args.classes != 30 else "")
-        + "`",
+        "Command: `" + " ".join([".venv/bin/python -m bench.throughput", *options]) + "`",
         "",
         f"- Run at {machine['date']} on {machine['nproc']} × {machine['cpu']} (1-minute load "
         f"average before: {machine['load_before']}), commit {machine['commit']}.",
@@ -277,16 +313,15 @@ def table_text(rows: list[dict], results: dict, machine: dict, args, workers) ->
         f"{machine['postgresql']}, gunicorn {machine['gunicorn']}: nginx → two app servers with "
         f"{' + '.join(map(str, workers))} sync workers (deploy/gunicorn.conf.py), Redis for the "
         "cache and sessions (bench/stack.py).",
-        f"- wrk: {args.connections} connections, {args.threads} threads, {args.duration} s a "
-        f"page after {args.warmup} s of warm-up. Every request from the next of "
-        f"{args.classes * 35} students (30 teachers for the grid), sessions made fresh just "
-        "before each page, a query string never sent before; every answer other than 200 "
-        "counted as an error.",
-        f"- Baseline: the minimal page, measured first ({first:.1f}/s) and last ({again:.1f}/s); "
-        f"ratios are to their mean, {baseline_rps(results):.1f}/s.",
+        f"- wrk: {args.connections} connections, {args.threads} threads; {args.rounds} rounds of "
+        f"{seconds} s a page, in alternating order (minimal → progress, then back), each after "
+        f"{args.warmup} s of warm-up. Every request from the next of {args.classes * 35} "
+        "students (the 30 teachers for the grid, each their own class's), sessions made fresh "
+        "just before each measurement, a query string never sent before; every answer other "
+        "than 200 counted as an error.",
         "",
-        "| page | viewers | requests a viewer | req/s | p50 ms | p95 ms | p99 ms "
-        "| ratio to minimal | target | errors | load before |",
+        "| page | viewers | requests a viewer | req/s (rounds) | p50 ms | p95 ms | p99 ms "
+        "| ratio to minimal | target | errors | load |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|",
     ]
     for row in rows:
@@ -294,18 +329,20 @@ def table_text(rows: list[dict], results: dict, machine: dict, args, workers) ->
         if row["target"]:
             target = f"≥ {row['target']} " + ("met" if row["meets_target"] == "yes" else "MISSED")
         errors = row["non_200"] + row["socket_errors"]
+        rounds = " / ".join(f"{rps:.0f}" for rps in results[row["page"]]["rounds"])
         lines.append(
             f"| {row['page']} | {row['viewers']} | {row['requests_per_viewer']} | "
-            f"{row['requests_per_s']} | {row['p50_ms']} | {row['p95_ms']} | {row['p99_ms']} | "
-            f"{float(row['ratio_to_minimal']):.2f} | {target} | {errors} | "
+            f"{row['requests_per_s']} ({rounds}) | {row['p50_ms']} | {row['p95_ms']} | "
+            f"{row['p99_ms']} | {float(row['ratio_to_minimal']):.2f} | {target} | {errors} | "
             f"{row['load_before']} |"
         )
     lines += [
         "",
-        "Requests a viewer above 1 means sessions came round again within the page's run (each "
-        "viewer's first request is the coldest: for the lesson page it records the opening in "
-        "the session and in the reading progress). Load before: the 1-minute load average as the "
-        "page started (this machine's other work shows there). gunicorn's max_requests worker "
+        "Requests a viewer: per round; above 1 means sessions came round again within the "
+        "round (each viewer's first request is the coldest: for the lesson page it records the "
+        "opening in the session and in the reading progress). Latency percentiles: the rounds' "
+        "own, averaged by requests. Load: the 1-minute load average as the page's rounds "
+        "started (this machine's other work shows there). gunicorn's max_requests worker "
         "recycling is off for this benchmark (GUNICORN_MAX_REQUESTS=0), so no page pays for a "
         "worker start.",
     ]
