@@ -19,6 +19,9 @@ say, a miss:
   ``MAX_PENDING_KEYS`` piled up), before anything is read from it: a session signed out
   during the outage cannot come back from a stale cache entry.
 
+It also keeps one redis-py client object per connection pool instead of making one a call
+(:class:`ReusingRedisCacheClient`).
+
 Sessions stored ``cached_db`` are written to PostgreSQL first, so with Redis gone they are
 read from the database and nobody is signed out. Errors other than connection errors and
 time-outs (a bug, a wrong key type) still raise.
@@ -34,13 +37,33 @@ import threading
 import time
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 logger = logging.getLogger("site.cache")
 
 UNREACHABLE = (RedisConnectionError, RedisTimeoutError)
+
+
+class ReusingRedisCacheClient(RedisCacheClient):
+    """Django's client with one ``redis.Redis`` object per connection pool.
+
+    Django's makes a new one for every cache call, and each builds redis-py's table of about a
+    hundred response callbacks: some 0.15 ms a call, a few per cent of a page that reads a dozen
+    keys. The objects share the pool either way, so keeping one changes nothing else.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients: dict[int, object] = {}
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(id(pool))
+        if client is None:
+            client = self._clients[id(pool)] = self._client(connection_pool=pool)
+        return client
 
 
 class ForgivingRedisCache(RedisCache):
@@ -51,6 +74,7 @@ class ForgivingRedisCache(RedisCache):
         self.retry_after = float(options.pop("RETRY_AFTER_SECONDS", 5.0))
         self.max_pending = int(options.pop("MAX_PENDING_KEYS", 10_000))
         super().__init__(server, {**params, "OPTIONS": options})
+        self._class = ReusingRedisCacheClient
         self._lock = threading.Lock()
         self._down_since: float | None = None  # time.time() of the first failure
         self._retry_at = 0.0  # time.monotonic() before which Redis is not tried
