@@ -14,6 +14,7 @@ import time
 
 from django.conf import settings
 from django.contrib.auth import logout
+from django.http import HttpResponseBadRequest
 from django.utils.cache import add_never_cache_headers
 
 LAST_SEEN_KEY = "_last_seen"
@@ -50,3 +51,26 @@ class PrivatePagesMiddleware:
         if policy:
             response.headers.setdefault("Permissions-Policy", policy)
         return response
+
+
+class RefuseNulMiddleware:
+    """Answer 400 to a query string holding NUL (``%00``), in any page or admin filter.
+
+    PostgreSQL refuses NUL in any text value, even in a lookup, so an admin filter or search
+    box handed one would otherwise be a server error; no real link or form ever sends one.
+    (Forms refuse NUL in what is posted: Django's CharField does.)
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.META.get("QUERY_STRING", "") or any(
+            "\x00" in key or any("\x00" in value for value in values)
+            for key, values in request.GET.lists()
+        ):
+            return HttpResponseBadRequest(
+                "This address has a character no page accepts (a NUL, %00). Check the link.",
+                content_type="text/plain; charset=utf-8",
+            )
+        return self.get_response(request)

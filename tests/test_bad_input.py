@@ -90,10 +90,11 @@ def test_query_strings_with_nul_or_letters_never_make_a_server_error(
             assert response.status_code < 500, f"{path}{query}: 500"
 
 
-def test_nul_in_an_autocomplete_search_is_no_error(signed_in):
+def test_nul_in_an_autocomplete_search_is_a_clear_error(signed_in):
     for term in ("%00", "am%00"):
         response = signed_in["teacher"].get(
             "/admin/autocomplete/?app_label=classroom&model_name=enrolment&field_name=student"
             f"&term={term}"
         )
-        assert response.status_code == 200
+        assert response.status_code == 400
+        assert "NUL" in response.content.decode()
