@@ -20,7 +20,6 @@ INSTALLED_APPS = [
     "accounts",
     "classroom",
     "discussions",
-    "annotations",
     "lessons",
     "lessons.rise_to_power",
     "lessons.economic_policies",
