@@ -23,7 +23,7 @@ from accounts.models import User
 from lessons.models import CheckQuestion
 
 from .models import Assignment, CheckAnswer, Enrolment, ReadingProgress, SchoolClass
-from .signals import answers_wanted
+from .signals import annotations_wanted, answers_wanted
 
 # The session remembers which lessons a student has opened and finished ({lesson id: finished?}),
 # so the lesson page asks the database once per lesson and session.
@@ -70,6 +70,36 @@ def collect_answers(*, classes: Iterable[int], students: Iterable[int], lessons:
     )
     ledgers = [ledger for _receiver, ledger in replies if ledger is not None]
     return ledgers[0] if len(ledgers) == 1 else _Combined(ledgers)
+
+
+class NoAnnotations:
+    """What classroom knows of annotations on its own: none."""
+
+    def count(self, school_class_id, student_id, lesson_id) -> int:
+        return 0
+
+    def kinds(self, school_class_id, student_id, lesson_id) -> dict[str, int]:
+        return {}
+
+
+def collect_annotation_counts(
+    *, classes: Iterable[int], students: Iterable[int], lessons: Iterable[int]
+):
+    """Ask the apps above (through ``annotations_wanted``) how many annotations each student
+    made per lesson; the first answer wins (one app records annotations)."""
+    replies = annotations_wanted.send(
+        sender=Assignment, classes=set(classes), students=set(students), lessons=set(lessons)
+    )
+    counts = [answer for _receiver, answer in replies if answer is not None]
+    return counts[0] if counts else NoAnnotations()
+
+
+def with_annotations(cell, assignment, annotations, student_id):
+    """The cell with the student's annotations of the assignment's lesson in its class."""
+    made = annotations.count(assignment.school_class_id, student_id, assignment.lesson_id)
+    if not made and not assignment.min_annotations:
+        return cell
+    return replace(cell, annotations=made, annotations_required=assignment.min_annotations)
 
 
 class _Combined:
@@ -122,6 +152,8 @@ class Cell:
     required: int = 0  # required prompts of the assignment
     checks_right: int = 0  # check questions right at the first attempt
     checks_total: int = 0  # the lesson's check questions
+    annotations: int = 0  # the student's class annotations of the lesson
+    annotations_required: int = 0  # the assignment's minimum
 
     @property
     def label(self) -> str:
@@ -130,6 +162,10 @@ class Cell:
             label += f" · {self.answered}/{self.required} answered"
         if self.checks_total:
             label += f" · checks {self.checks_right}/{self.checks_total}"
+        if self.annotations_required:
+            label += f" · {self.annotations}/{self.annotations_required} annotations"
+        elif self.annotations:
+            label += f" · {self.annotations} annotation{'s' if self.annotations != 1 else ''}"
         return label
 
     @property
@@ -209,14 +245,24 @@ def cells_for_student(assignments, student, *, now=None) -> list[Cell]:
         students=[student.pk],
         lessons={a.lesson_id for a in assignments},
     )
+    annotations = collect_annotation_counts(
+        classes={a.school_class_id for a in assignments},
+        students=[student.pk],
+        lessons={a.lesson_id for a in assignments},
+    )
     return [
-        answered_cell(
+        with_annotations(
+            answered_cell(
+                assignment,
+                progress.get(assignment.lesson_id),
+                now,
+                answers,
+                student.pk,
+                [prompt.pk for prompt in assignment.required_prompts.all()],
+            ),
             assignment,
-            progress.get(assignment.lesson_id),
-            now,
-            answers,
+            annotations,
             student.pk,
-            [prompt.pk for prompt in assignment.required_prompts.all()],
         )
         for assignment in assignments
     ]
@@ -349,6 +395,9 @@ def progress_grid(school_class: SchoolClass, *, now: datetime | None = None) -> 
         ).values_list("student_id", "lesson_id", "opened_at", "finished_at")
     }
     answers = collect_answers(classes=[school_class.pk], students=student_ids, lessons=lesson_ids)
+    annotations = collect_annotation_counts(
+        classes=[school_class.pk], students=student_ids, lessons=lesson_ids
+    )
     checks_total, checks_right = _check_scores(student_ids, lesson_ids)
     required = {a.pk: [prompt.pk for prompt in a.required_prompts.all()] for a in assignments}
     columns = [Column(assignment) for assignment in assignments]
@@ -371,6 +420,7 @@ def progress_grid(school_class: SchoolClass, *, now: datetime | None = None) -> 
                     checks_total=checks_total[assignment.lesson_id],
                     checks_right=checks_right.get((student.pk, assignment.lesson_id), 0),
                 )
+            cell = with_annotations(cell, assignment, annotations, student.pk)
             column.counts[cell.status] += 1
             if cell.is_late:
                 column.counts["late"] += 1
@@ -456,3 +506,125 @@ def required_prompt_ids(school_class, lesson, *, assignment=None) -> set[int]:
             .first()
         )
     return {prompt.pk for prompt in assignment.required_prompts.all()} if assignment else set()
+
+
+# The class home page ----------------------------------------------------------------------------
+
+
+@dataclass
+class AssignmentSummary:
+    """How a class stands on one assignment, counted from the progress grid's cells.
+
+    The reading counts (not opened, reading, finished) add up to the class; “answered all
+    required” and “late” are counted apart, since a student can be both, or neither.
+    """
+
+    assignment: Assignment
+    required_prompts: list
+    not_opened: int = 0
+    reading: int = 0
+    finished: int = 0
+    answered_all: int = 0
+    late: int = 0
+
+    def add(self, cell: Cell) -> None:
+        if cell.opened_at is None and cell.status != Status.RESPONDED:
+            self.not_opened += 1
+        elif cell.finished_at is None:
+            self.reading += 1
+        else:
+            self.finished += 1
+        if cell.required and cell.answered >= cell.required:
+            self.answered_all += 1
+        if cell.is_late:
+            self.late += 1
+
+
+@dataclass
+class RosterEntry:
+    enrolment: Enrolment
+    is_shared: bool  # also in an active class this class's teachers do not teach
+    is_managed: bool  # the viewer may reset the password (see students_managed_by)
+
+    @property
+    def student(self):
+        return self.enrolment.student
+
+    @property
+    def has_signed_in(self) -> bool:
+        return self.enrolment.student.last_login is not None
+
+
+@dataclass
+class ClassHome:
+    school_class: SchoolClass
+    roster: list[RosterEntry]
+    assignments: list[AssignmentSummary]
+
+
+def class_home(school_class: SchoolClass, *, user, now: datetime | None = None) -> ClassHome:
+    """What a class's home page in the admin shows ``user``: the roster, with whose accounts
+    they manage, and each assignment's counts. A fixed number of queries whatever the class's
+    size (the progress grid's, and three for the roster)."""
+    grid = progress_grid(school_class, now=now)
+    summaries = [
+        AssignmentSummary(column.assignment, list(column.assignment.required_prompts.all()))
+        for column in grid.columns
+    ]
+    for row in grid.rows:
+        for summary, cell in zip(summaries, row.cells, strict=True):
+            summary.add(cell)
+    enrolments = list(Enrolment.objects.filter(school_class=school_class).select_related("student"))
+    shared = other_teachers_students(school_class)
+    managed = set(
+        students_managed_by(user)
+        .filter(pk__in=[enrolment.student_id for enrolment in enrolments])
+        .values_list("pk", flat=True)
+    )
+    roster = [
+        RosterEntry(
+            enrolment,
+            is_shared=enrolment.student_id in shared,
+            is_managed=enrolment.student_id in managed,
+        )
+        for enrolment in enrolments
+    ]
+    return ClassHome(school_class, roster, summaries)
+
+
+def classes_on_admin_index(user) -> list[SchoolClass] | None:
+    """The active classes ``user`` teaches, with their student counts, for the top of the
+    admin's index; None for someone who teaches no class (an administrator, or a superuser who
+    teaches none), whose index stays the admin's own."""
+    if not user.is_authenticated or not user.can_teach:
+        return None
+    # can_teach is the role check taught_by makes; listed as a teacher is what "yours" means
+    # here, so a superuser is not shown every class of the school.
+    classes = list(SchoolClass.objects.filter(teachers=user).active().with_student_count())
+    if not classes and user.is_superuser:
+        return None
+    return classes
+
+
+STUDENT_SEARCH_LIMIT = 20
+
+
+def students_to_add(school_class: SchoolClass, query: str) -> list:
+    """Active students whose name or username matches every word of ``query`` and who are not
+    in ``school_class`` yet, for adding an existing student (a teacher adds anyone of the
+    school's students, as the class form's search does). At most ``STUDENT_SEARCH_LIMIT``."""
+    words = query.split()
+    if not words:
+        return []
+    students = User.objects.students().filter(is_active=True)
+    for word in words[:5]:
+        students = students.filter(
+            models.Q(first_name__icontains=word)
+            | models.Q(last_name__icontains=word)
+            | models.Q(username__icontains=word)
+        )
+    return list(
+        students.exclude(enrolments__school_class=school_class).order_by(
+            "last_name", "first_name", "username"
+        )[:STUDENT_SEARCH_LIMIT]
+    )

@@ -11,3 +11,8 @@ from django.dispatch import Signal
 
 # Keyword arguments: classes (ids), students (ids), lessons (ids). Receivers return Answers.
 answers_wanted = Signal()
+
+# Sent with the same keyword arguments when the progress grid and a student's cells are worked
+# out. A receiver (annotations) returns an object with ``count(class_id, student_id, lesson_id)``
+# and ``kinds(class_id, student_id, lesson_id)`` (kind → count) for the students' annotations.
+annotations_wanted = Signal()

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from annotations.selectors import lesson_page
 from classroom.models import Assignment, Enrolment, ReadingProgress, SchoolClass
 from classroom.selectors import (
     assignment_for_lesson,
@@ -26,7 +27,7 @@ from classroom.selectors import (
     student_assignments,
 )
 from classroom.services import progress_record_open
-from discussions.selectors import lesson_discussions
+from discussions.selectors import lesson_discussions, student_news
 from lessons.catalogue import lesson_checks, lesson_prompts, published_lessons
 from lessons.models import Lesson
 from lessons.rendering import lesson_html
@@ -63,6 +64,7 @@ def dashboard(request):
             "classes": classes,
             "to_do": [(a, cell) for a, cell in rows if not cell.is_done],
             "done": [(a, cell) for a, cell in rows if cell.is_done],
+            **student_news(user),
         }
         return render(request, "classroom/dashboard_student.html", context)
     classes = (
@@ -136,6 +138,15 @@ def lesson_detail(request, slug):
     }
     context["required_prompt_ids"] = required_prompt_ids(
         context["discussion_class"], lesson, assignment=assignment
+    )
+    # The class's annotations, after each paragraph of the reading (and the form to add one).
+    context.update(
+        lesson_page(
+            request=request,
+            lesson=lesson,
+            school_class=context["discussion_class"],
+            reading=context["html"]["reading"],
+        )
     )
     if request.user.is_student:
         context["finished"] = _record_visit(request, lesson)

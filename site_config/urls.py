@@ -15,5 +15,6 @@ urlpatterns = [
     path("", include("pages.urls")),
     path("", include("classroom.urls")),
     path("discussions/", include("discussions.urls")),
+    path("annotations/", include("annotations.urls")),
     path("admin/", admin.site.urls),
 ]

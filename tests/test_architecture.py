@@ -11,7 +11,16 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ["accounts", "lessons", "classroom", "discussions", "pages", "privacy", "site_config"]
+APPS = [
+    "accounts",
+    "lessons",
+    "classroom",
+    "discussions",
+    "annotations",
+    "pages",
+    "privacy",
+    "site_config",
+]
 
 
 def test_apps_import_only_the_layers_below_them():

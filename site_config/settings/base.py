@@ -20,6 +20,7 @@ INSTALLED_APPS = [
     "accounts",
     "classroom",
     "discussions",
+    "annotations",
     "lessons",
     "lessons.rise_to_power",
     "lessons.economic_policies",
