@@ -387,8 +387,24 @@ def exit_cleanly_on_sigterm() -> None:
     signal.signal(signal.SIGHUP, handler)
 
 
+def command_line() -> str:
+    """How this script was run, as a reader would type it."""
+    main = sys.modules.get("__main__")
+    spec = getattr(main, "__spec__", None)
+    what = f".venv/bin/python -m {spec.name}" if spec else Path(sys.argv[0]).name
+    return " ".join([what, *sys.argv[1:]])
+
+
 def write_report(lines: list[str], path: Path, *, passed: bool) -> int:
-    """Print the report, save it to ``path``, and return the script's exit code."""
+    """Print the report (headed by the command and commit that made it, unless it says so
+    itself), save it to ``path``, and return the script's exit code."""
+    if not any(line.startswith("Command:") for line in lines):
+        lines = [
+            *lines[:1],
+            "",
+            f"Command: `{command_line()}` (commit {git_commit()})",
+            *lines[1:],
+        ]
     text = "\n".join(lines) + "\n"
     print("\n" + text)
     path.write_text(text)
