@@ -137,7 +137,13 @@ def test_other_class_sees_nothing_and_gets_404_for_every_annotation_url(
             url = reverse(f"annotations:{name}", kwargs={"pk": annotation.pk})
             assert client.get(url).status_code == 404
         for name, data in (
-            ("reply", {"reply-%d-body" % annotation.pk: "hi", "reply-%d-submission_key" % annotation.pk: str(uuid.uuid4())}),
+            (
+                "reply",
+                {
+                    "reply-%d-body" % annotation.pk: "hi",
+                    "reply-%d-submission_key" % annotation.pk: str(uuid.uuid4()),
+                },
+            ),
             ("delete", {}),
             ("moderate", {"action": "hide"}),
         ):
