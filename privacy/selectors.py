@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from accounts.models import User
+from annotations.models import Annotation, Reply
 from classroom.models import Enrolment, ReadingProgress
 from discussions.models import Post
 
@@ -16,7 +17,14 @@ def student_data(student: User, *, classes=None) -> dict:
     enrolments = Enrolment.objects.filter(student=student).select_related("school_class")
     progress = ReadingProgress.objects.filter(student=student).select_related("lesson")
     posts = Post.objects.filter(author=student).select_related("school_class", "prompt__lesson")
+    annotations = Annotation.objects.filter(author=student).select_related(
+        "school_class", "lesson"
+    )
+    replies = Reply.objects.filter(author=student).select_related("annotation__school_class")
     if classes is not None:
+        # A private annotation is its author's alone: never in a teacher's export.
+        annotations = annotations.filter(school_class__in=classes, visibility="class")
+        replies = replies.filter(annotation__school_class__in=classes)
         enrolments = enrolments.filter(school_class__in=classes)
         posts = posts.filter(school_class__in=classes)
     return {
@@ -56,5 +64,32 @@ def student_data(student: User, *, classes=None) -> dict:
                 "hidden_by_teacher": post.is_hidden,
             }
             for post in posts
+        ],
+        "annotations": [
+            {
+                "id": item.pk,
+                "class": str(item.school_class),
+                "lesson": item.lesson.title,
+                "paragraph": item.paragraph,
+                "kind": item.kind_label,
+                "visibility": item.get_visibility_display(),
+                "quote": item.exact,
+                "selectors": item.as_selectors(),
+                "text": item.body,
+                "created_at": item.created_at,
+                "deleted_by_author": item.is_deleted,
+                "hidden_by_teacher": item.is_hidden,
+            }
+            for item in annotations
+        ],
+        "annotation_replies": [
+            {
+                "id": reply.pk,
+                "annotation": reply.annotation_id,
+                "class": str(reply.annotation.school_class),
+                "text": reply.body,
+                "created_at": reply.created_at,
+            }
+            for reply in replies
         ],
     }
