@@ -209,6 +209,8 @@ def lesson_context(lesson) -> dict:
         ],
         "exam_questions": list(lesson.examquestions.published()),
         "further_reading": list(lesson.furtherreadings.published()),
+        # The questions themselves are rendered per student; the contents links to them.
+        "has_checks": lesson.checkquestions.published().exists(),
     }
 
 

@@ -204,7 +204,7 @@ def test_cache_is_keyed_on_content_and_templates(lesson, monkeypatch, django_ass
     with django_assert_num_queries(0):
         lesson_html(lesson)
     monkeypatch.setattr(rendering, "TEMPLATES_DIGEST", "a-changed-template")
-    with django_assert_num_queries(12):  # rendered anew: each kind of content read once
+    with django_assert_num_queries(13):  # rendered anew: each kind of content read once
         lesson_html(lesson)
 
 
