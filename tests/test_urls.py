@@ -145,8 +145,37 @@ MATRIX = {
     "admin/accounts/user/<path:object_id>/": row(
         SIGN_IN, ADMIN_SIGN_IN, ADMIN_SIGN_IN, 302, 302, 302
     ),
+    # Annotations: a class's are its members' only; deleting is the author's only; the
+    # teachers' admin lists their classes' class annotations (never private ones).
+    "annotations:create": row(SIGN_IN, 405, 405, 405, 405, 405),
+    "annotations:detail": OUR_CLASS,
+    "annotations:reply": row(SIGN_IN, 405, 405, 405, 405, 405),
+    "annotations:delete": row(SIGN_IN, 200, 404, 403, 404, 403),
+    "annotations:moderate": row(SIGN_IN, 405, 405, 405, 405, 405),
+    "annotations:evidence": SIGNED_IN_200,
+    "annotations:evidence_markdown": SIGNED_IN_200,
+    "admin:annotations_annotation_changelist": TEACHERS_ONLY_ADMIN,
+    "admin:annotations_annotation_add": row(SIGN_IN, ADMIN_SIGN_IN, ADMIN_SIGN_IN, 403, 403, 403),
+    "admin:annotations_annotation_change": OUR_CLASS_ADMIN,
+    "admin:annotations_annotation_history": OUR_CLASS_ADMIN,
+    "admin:annotations_annotation_delete": row(
+        SIGN_IN, ADMIN_SIGN_IN, ADMIN_SIGN_IN, 403, 404, 200
+    ),
+    "admin/annotations/annotation/<path:object_id>/": row(
+        SIGN_IN, ADMIN_SIGN_IN, ADMIN_SIGN_IN, 302, 302, 302
+    ),
+    "admin:annotations_classsettings_changelist": TEACHERS_ONLY_ADMIN,
+    "admin:annotations_classsettings_add": TEACHERS_ONLY_ADMIN,
+    "admin:annotations_classsettings_change": OUR_CLASS_ADMIN,
+    "admin:annotations_classsettings_history": OUR_CLASS_ADMIN,
+    "admin:annotations_classsettings_delete": row(
+        SIGN_IN, ADMIN_SIGN_IN, ADMIN_SIGN_IN, 403, 404, 200
+    ),
+    "admin/annotations/classsettings/<path:object_id>/": row(
+        SIGN_IN, ADMIN_SIGN_IN, ADMIN_SIGN_IN, 302, 302, 302
+    ),
 }
-OUR_ADMIN_PREFIXES = ("admin/classroom/", "admin/accounts/")
+OUR_ADMIN_PREFIXES = ("admin/classroom/", "admin/accounts/", "admin/annotations/")
 
 
 @dataclass
@@ -178,6 +207,34 @@ def walk(resolver=None, prefix="", namespace=""):
             yield Route(name=name, pattern=prefix + str(entry.pattern))
 
 
+def our_annotation(school, student):
+    """The student's class annotation of the first paragraph in our class (made once)."""
+    from annotations.models import Annotation
+
+    lesson = school.assignment.lesson
+    words = lesson.paragraphs.get(number=1).text[:20]
+    annotation, _created = Annotation.objects.get_or_create(
+        school_class=school.ours,
+        lesson=lesson,
+        author=student,
+        defaults={
+            "kind": "question",
+            "body": "Why?",
+            "paragraph": 1,
+            "exact": words,
+            "start": 0,
+            "end": len(words),
+        },
+    )
+    return annotation
+
+
+def our_annotation_settings(school):
+    from annotations.models import ClassSettings
+
+    return ClassSettings.objects.get_or_create(school_class=school.ours)[0]
+
+
 def concrete(route: Route, school, student) -> str:
     """A real path for a route: each parameter replaced by an object of “our” class.
 
@@ -191,11 +248,17 @@ def concrete(route: Route, school, student) -> str:
         object_id = str(school.assignment.pk)
     elif "accounts/user/" in route.pattern:
         object_id = str(classmate.pk)
+    elif "annotations/annotation/" in route.pattern:
+        object_id = str(our_annotation(school, student).pk)
+    elif "annotations/classsettings/" in route.pattern:
+        object_id = str(our_annotation_settings(school).pk)
     pk = school.ours.pk
     if route.pattern.startswith("discussions/posts/"):
         pk = school.post.pk
     elif route.pattern.startswith("discussions/assignments/"):
         pk = school.assignment.pk
+    elif route.pattern.startswith("annotations/<int:pk>"):
+        pk = our_annotation(school, student).pk
     samples = {
         "slug": school.assignment.lesson.slug,
         "key": school.assignment.lesson.checkquestions.published().first().key,
@@ -372,6 +435,37 @@ POST_MATRIX = {
     ),
     "admin:auth_user_password_change": OUR_STUDENTS_ACCOUNT,
     "admin/accounts/user/<path:object_id>/": row(
+        SIGN_IN, ADMIN_SIGN_IN, ADMIN_SIGN_IN, 302, 302, 302
+    ),
+    # An empty annotation or reply is refused with its errors (400), changing nothing.
+    "annotations:create": row(SIGN_IN, 400, 404, 400, 404, 400),
+    "annotations:detail": SIGNED_IN_GET_ONLY,
+    "annotations:reply": row(SIGN_IN, 400, 404, 400, 404, 400),
+    "annotations:delete": row(SIGN_IN, 302, 404, 403, 404, 403),
+    "annotations:moderate": row(SIGN_IN, 403, 404, 302, 404, 302),
+    "annotations:evidence": SIGNED_IN_GET_ONLY,
+    "annotations:evidence_markdown": SIGNED_IN_GET_ONLY,
+    "admin:annotations_annotation_changelist": TEACHERS_ONLY_ADMIN,
+    "admin:annotations_annotation_add": row(SIGN_IN, ADMIN_SIGN_IN, ADMIN_SIGN_IN, 403, 403, 403),
+    # The change form is only the moderation flags: an empty POST saves them as unset.
+    "admin:annotations_annotation_change": row(
+        SIGN_IN, ADMIN_SIGN_IN, ADMIN_SIGN_IN, 302, 404, 302
+    ),
+    "admin:annotations_annotation_history": OUR_CLASS_ADMIN,
+    "admin:annotations_annotation_delete": row(
+        SIGN_IN, ADMIN_SIGN_IN, ADMIN_SIGN_IN, 403, 404, 200
+    ),
+    "admin/annotations/annotation/<path:object_id>/": row(
+        SIGN_IN, ADMIN_SIGN_IN, ADMIN_SIGN_IN, 302, 302, 302
+    ),
+    "admin:annotations_classsettings_changelist": TEACHERS_ONLY_ADMIN,
+    "admin:annotations_classsettings_add": TEACHERS_ONLY_ADMIN,
+    "admin:annotations_classsettings_change": OUR_CLASS_ADMIN,
+    "admin:annotations_classsettings_history": OUR_CLASS_ADMIN,
+    "admin:annotations_classsettings_delete": row(
+        SIGN_IN, ADMIN_SIGN_IN, ADMIN_SIGN_IN, 403, 404, 200
+    ),
+    "admin/annotations/classsettings/<path:object_id>/": row(
         SIGN_IN, ADMIN_SIGN_IN, ADMIN_SIGN_IN, 302, 302, 302
     ),
 }
