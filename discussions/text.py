@@ -19,7 +19,12 @@ from django.utils.safestring import SafeString, mark_safe
 
 ALLOWED_TAGS = {"p", "br", "strong", "em", "ul", "ol", "li", "blockquote", "a"}
 URL_SCHEMES = {"http", "https", "mailto"}
-PARAGRAPH_CITATION = re.compile(r"¶\s?(\d{1,2})\b")
+# How students cite a paragraph: "¶3", "¶ 3", "p3", "p. 3", "para 3", "para. 3", "paragraph 3".
+# Not inside a word or a link (mp3, a URL's "p3"), and at most two digits.
+PARAGRAPH_CITATION = re.compile(
+    r"(?<![\w/.=&?#-])(¶\s?|p\.?\s?|paras?\.?\s?|paragraph\s)(\d{1,2})\b(?![^<]*</a>)",
+    re.IGNORECASE,
+)
 SAFE_HREF = re.compile(r"^(https?://|mailto:|/lessons/[\w-]+/#p\d+$)", re.IGNORECASE)
 
 
@@ -68,7 +73,7 @@ def render_post(text: str, *, reading_url: str = "") -> SafeString:
     converter.reset()
     html = converter.convert(escaped)
     html = PARAGRAPH_CITATION.sub(
-        lambda match: f'<a href="{reading_url}#p{match.group(1)}">¶{match.group(1)}</a>', html
+        lambda match: f'<a href="{reading_url}#p{match.group(2)}">{match.group(0)}</a>', html
     )
     return mark_safe(_CLEANER.clean(html))
 
