@@ -146,8 +146,10 @@
           if (first && !first.closest("a")) {
             first.setAttribute("tabindex", "0");
             first.setAttribute("role", "button");
-            first.setAttribute("aria-label", "Open the annotation: " + item.querySelector(".annotation-kind").textContent +
-              " by " + item.querySelector(".annotation-author").textContent);
+            // The name starts with the words shown, as a speech user would say them.
+            first.setAttribute("aria-label", first.textContent + " (annotated: " +
+              item.querySelector(".annotation-kind").textContent + " by " +
+              item.querySelector(".annotation-author").textContent + ")");
           }
         }));
       });

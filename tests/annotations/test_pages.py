@@ -49,7 +49,7 @@ def fill(school, make_user, students, per_student):
 def test_lesson_page_queries_stay_constant_from_3_to_30_students_of_20_annotations(
     client, school, make_user, django_assert_max_num_queries, persona
 ):
-    user = getattr(school, "classmate") if persona == "student" else school.ours.teachers.get()
+    user = school.classmate if persona == "student" else school.ours.teachers.get()
     client.force_login(user)
     url = f"{school.assignment.lesson.get_absolute_url()}?class={school.ours.pk}"
     fill(school, make_user, 3, 20)

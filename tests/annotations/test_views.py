@@ -140,8 +140,8 @@ def test_other_class_sees_nothing_and_gets_404_for_every_annotation_url(
             (
                 "reply",
                 {
-                    "reply-%d-body" % annotation.pk: "hi",
-                    "reply-%d-submission_key" % annotation.pk: str(uuid.uuid4()),
+                    f"reply-{annotation.pk}-body": "hi",
+                    f"reply-{annotation.pk}-submission_key": str(uuid.uuid4()),
                 },
             ),
             ("delete", {}),
