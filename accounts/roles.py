@@ -15,16 +15,9 @@ from django.db import DEFAULT_DB_ALIAS
 
 TEACHERS_GROUP = "Teachers"
 
+# No lesson-content models: teachers read the lessons on the site, and the admin's read-only
+# copies of the content stay out of their way (classroom/0007; superusers still see them).
 TEACHER_PERMISSIONS = {
-    "lessons": [
-        "view_lesson",
-        "view_annotation",
-        "view_term",
-        "view_source",
-        "view_person",
-        "view_event",
-        "view_prompt",
-    ],
     "classroom": [
         "view_schoolclass",
         "add_schoolclass",

@@ -6,8 +6,11 @@ Roster import (a CSV of many students) has its own module, :mod:`classroom.roste
 from __future__ import annotations
 
 import secrets
+import unicodedata
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -209,3 +212,132 @@ def check_answer(*, student: User, question, choice: int) -> CheckAnswer:
             answer.attempts += 1
             answer.save(update_fields=["latest_choice", "latest_correct", "attempts", "updated_at"])
     return answer
+
+
+# Students made by a teacher (one at a time here, or many by roster import) ----------------------
+
+# The cheaper Argon2id of accounts.hashers, for passwords the site makes and prints on a slip:
+# the student must replace it at first sign-in (User.must_change_password). The same name as
+# rosters.FIRST_PASSWORD_HASHER, which imports this module and so cannot be imported from here.
+FIRST_PASSWORD_HASHER = "argon2-first"
+
+USERNAME_MAX_LENGTH = 150
+
+
+def _ascii_slug(text: str) -> str:
+    """``text`` in lower-case ASCII letters and digits only (“Zoë O’Brien” → “zoeobrien”)."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(char for char in decomposed.lower() if char.isascii() and char.isalnum())
+
+
+def username_suggest(*, first_name: str, last_name: str) -> str:
+    """A short username a student can type, unique among all accounts: “amara.o”, then
+    “amara.ok”, “amara.oka”…, then “amara.o2”, “amara.o3”… (one query, whatever is taken).
+
+    Lower-case ASCII only, so a student never has to find “ë” on a school keyboard; a name with
+    no letters ASCII can spell becomes “student”.
+    """
+    given = _ascii_slug(first_name)[:30] or "student"
+    family = _ascii_slug(last_name)[:30]
+    stem = f"{given}.{family[0]}" if family else given
+    taken = {
+        name.lower()
+        for name in User.objects.filter(username__istartswith=stem).values_list(
+            "username", flat=True
+        )
+    }
+    candidates = [f"{given}.{family[:length]}" for length in range(1, len(family) + 1)] or [stem]
+    for candidate in candidates:
+        if candidate not in taken:
+            return candidate
+    number = 2
+    while f"{stem}{number}" in taken:
+        number += 1
+    return f"{stem}{number}"
+
+
+@dataclass(frozen=True)
+class Slip:
+    """What a sign-in slip shows. Kept only in the teacher's session until the slips page shows
+    it once; the password is never stored anywhere else in plain text."""
+
+    name: str
+    username: str
+    password: str
+
+    @classmethod
+    def for_student(cls, student: User, password: str) -> Slip:
+        return cls(student.display_name, student.username, password)
+
+
+def _first_password(student: User) -> str:
+    """Give ``student`` a new first password (hashed at first-password cost); returns it."""
+    password = readable_password()
+    student.password = make_password(password, hasher=FIRST_PASSWORD_HASHER)
+    student.must_change_password = True
+    return password
+
+
+@transaction.atomic
+def student_create(
+    *,
+    school_class: SchoolClass,
+    first_name: str,
+    last_name: str,
+    username: str = "",
+    email: str = "",
+) -> tuple[User, str]:
+    """Create a student account with a first password and enrol it in ``school_class``.
+
+    Returns the student and the password, for a sign-in slip. Without ``username`` one is made
+    from the name (:func:`username_suggest`); the e-mail address stays empty unless given. The
+    student must choose their own password at first sign-in.
+    """
+    if school_class.is_archived:
+        raise ValidationError(f"{school_class} is archived; un-archive it to add students.")
+    student = User(
+        username=username or username_suggest(first_name=first_name, last_name=last_name),
+        first_name=first_name,
+        last_name=last_name,
+        email=email,
+        role=User.Role.STUDENT,
+    )
+    password = _first_password(student)
+    student.full_clean()
+    student.save()
+    enrolment_create(school_class=school_class, student=student, via=Enrolment.Via.ADMIN)
+    return student, password
+
+
+def student_first_password_reset(*, student: User) -> str:
+    """Give ``student`` a new first password for a new slip; returns it.
+
+    Changing the password signs them out everywhere (their sessions hold the old hash), and
+    they choose their own again at their next sign-in. Who may do this is the caller's to
+    check (``selectors.students_managed_by``).
+    """
+    if not student.is_student:
+        raise ValidationError("Only a student's password is reset with a sign-in slip.")
+    password = _first_password(student)
+    student.save(update_fields=["password", "must_change_password"])
+    return password
+
+
+def enrolment_delete(*, school_class: SchoolClass, student: User) -> bool:
+    """Take ``student`` off ``school_class``'s roster. Their account stays, and so do their
+    posts in the class's discussions and their reading progress. Returns whether they were
+    on it."""
+    deleted, _ = Enrolment.objects.filter(school_class=school_class, student=student).delete()
+    return bool(deleted)
+
+
+def join_code_switch(*, school_class: SchoolClass, enabled: bool) -> None:
+    """Let students join with the class's code, or stop them."""
+    school_class.join_code_enabled = enabled
+    school_class.save(update_fields=["join_code_enabled"])
+
+
+def class_archive(*, school_class: SchoolClass, archived: bool) -> None:
+    """Archive a class at the end of the year (read-only, cannot be joined), or bring it back."""
+    school_class.is_archived = archived
+    school_class.save(update_fields=["is_archived"])

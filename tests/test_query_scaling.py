@@ -60,6 +60,10 @@ PAGES = {
         "teacher",
         lambda s: reverse("admin:classroom_schoolclass_change", args=[s.ours.pk]),
     ),
+    "class home page (admin)": (
+        "teacher",
+        lambda s: reverse("admin:classroom_schoolclass_home", args=[s.ours.pk]),
+    ),
     "user list (teacher)": ("teacher", lambda s: reverse("admin:accounts_user_changelist")),
 }
 

@@ -41,17 +41,9 @@ def add_assignment(
     )
 
 
-def roster_forms(*to_add):
-    """The class form's two inlines: the roster (read-only rows) and “add existing students”."""
-    data = {
-        "enrolments-TOTAL_FORMS": "0",
-        "enrolments-INITIAL_FORMS": "0",
-        "enrolments-2-TOTAL_FORMS": str(len(to_add)),
-        "enrolments-2-INITIAL_FORMS": "0",
-    }
-    for index, user in enumerate(to_add):
-        data[f"enrolments-2-{index}-student"] = user.pk
-    return data
+def roster_forms():
+    """The class form's inline: the roster as it stands (read-only rows)."""
+    return {"enrolments-TOTAL_FORMS": "0", "enrolments-INITIAL_FORMS": "0"}
 
 
 def test_class_list_shows_only_the_teachers_own_classes(client, teacher, school):
@@ -118,27 +110,28 @@ def test_teacher_adds_an_existing_student_with_a_co_teacher(
             "name": "Year 13 History",
             "school_year": "2026–27",
             "teachers": [teacher.pk, other_teacher.pk],
-            **roster_forms(student),
+            **roster_forms(),
         },
     )
     assert response.status_code == 302
     created = SchoolClass.objects.get(name="Year 13 History")
     assert set(created.teachers.all()) == {teacher, other_teacher}
+    # Existing students join from the class's home page ("Add an existing student").
+    response = client.post(
+        admin_url("schoolclass_student_add", created.pk), {"student": student.pk}
+    )
+    assert response.status_code == 302
     assert list(created.students.all()) == [student]
 
 
 def test_a_teacher_cannot_be_enrolled_as_a_student(client, teacher, other_teacher, school):
     client.force_login(teacher)
     response = client.post(
-        admin_url("schoolclass_add"),
-        {
-            "name": "Broken",
-            "school_year": "2026–27",
-            **roster_forms(other_teacher),
-        },
+        admin_url("schoolclass_student_add", school.ours.pk), {"student": other_teacher.pk}
     )
     assert response.status_code == 200
-    assert not SchoolClass.objects.filter(name="Broken").exists()
+    assert not school.ours.students.filter(pk=other_teacher.pk).exists()
+    assert not Enrolment.objects.filter(student=other_teacher).exists()
 
 
 def test_actions_touch_only_the_teachers_classes(client, teacher, school):
@@ -384,8 +377,10 @@ def test_teacher_cannot_reset_a_password_outside_their_classes(
     assert not outsider.check_password("taken-over-123")
 
 
-def test_lesson_content_is_read_only_for_teachers(client, teacher):
+def test_lesson_content_is_read_only_and_out_of_a_teachers_way(client, teacher, superuser):
     client.force_login(teacher)
+    assert client.get(reverse("admin:lessons_annotation_changelist")).status_code == 403
+    assert User.objects.filter(pk=teacher.pk, groups__name="Teachers").exists()
+    client.force_login(superuser)
     page = client.get(reverse("admin:lessons_annotation_changelist")).content.decode()
     assert "Add annotation" not in page
-    assert User.objects.filter(pk=teacher.pk, groups__name="Teachers").exists()
