@@ -16,12 +16,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Count, Exists, Min, OuterRef, Q
+from django.db.models import Count, Exists, F, Min, OuterRef, Q, Subquery
 
 from classroom.models import Assignment, Enrolment, SchoolClass
 
 from .forms import PostForm
-from .models import Post
+from .models import Feedback, Post, ThreadVisit
 from .services import can_moderate, can_post
 
 
@@ -37,6 +37,8 @@ class Thread:
     form: PostForm | None = None
     total: int = field(default=0)
     earlier_count: int = 0  # older posts left out of a long thread (shown on request)
+    feedback: Feedback | None = None  # the reader's own returned feedback (students only)
+    feedback_post_id: int | None = None  # the reader's answer it shows beside, when shown
 
 
 def _post_first_lessons(school_class) -> set[int]:
@@ -107,6 +109,10 @@ def build_threads(*, user, school_class, prompts, forms=None, latest=None) -> li
         form = forms.get(prompt.pk) or (
             PostForm(prefix=f"prompt-{prompt.pk}") if may_post else None
         )
+        feedback = None
+        if not is_moderator and user.is_student:
+            feedback = feedback_for_thread(user=user, school_class=school_class, prompt=prompt)
+        own_answer = next((top.pk for top in shown if top.is_own and not top.is_deleted), None)
         threads.append(
             Thread(
                 school_class=school_class,
@@ -119,9 +125,83 @@ def build_threads(*, user, school_class, prompts, forms=None, latest=None) -> li
                 form=form,
                 total=visible.filter(is_deleted=False).count(),
                 earlier_count=earlier,
+                feedback=feedback,
+                feedback_post_id=own_answer if feedback else None,
             )
         )
     return threads
+
+
+def feedback_for_thread(*, user, school_class, prompt) -> Feedback | None:
+    """The returned feedback ``user`` has on their answer to ``prompt`` in ``school_class``:
+    one at most (one assignment of a lesson per class). Only ever the reader's own."""
+    return (
+        Feedback.objects.for_student(user)
+        .filter(assignment__school_class=school_class, prompt=prompt)
+        .select_related("assignment")
+        .first()
+    )
+
+
+def student_news(user) -> dict:
+    """A student's “new feedback” and “new replies”, per thread, in two grouped COUNTs.
+
+    New feedback: returned (or revised since) and not yet shown on its thread. New replies:
+    others' replies under or to the student's posts since the student last opened that thread
+    (all of them if never), in the active classes they attend, hidden ones left out.
+    """
+    classes = SchoolClass.objects.attended_by(user).active()
+    feedback_rows = list(
+        Feedback.objects.for_student(user)
+        .unseen()
+        .filter(assignment__school_class__in=classes)
+        .values(
+            "assignment__school_class_id",
+            "assignment__school_class__name",
+            "prompt_id",
+            "prompt__question",
+        )
+        .annotate(count=Count("pk"))
+        .order_by("assignment__school_class__name", "prompt_id")
+    )
+    last_seen = ThreadVisit.objects.filter(
+        user=user, school_class=OuterRef("school_class"), prompt=OuterRef("prompt")
+    ).values("seen_at")[:1]
+    reply_rows = list(
+        Post.objects.filter(school_class__in=classes, is_deleted=False, is_hidden=False)
+        .filter(Q(parent__author=user) | Q(reply_to__author=user))
+        .filter(Q(parent__is_hidden=False) | Q(parent__author=user))
+        .exclude(author=user)
+        .annotate(last_seen=Subquery(last_seen))
+        .filter(Q(last_seen__isnull=True) | Q(created_at__gt=F("last_seen")))
+        .values("school_class_id", "school_class__name", "prompt_id", "prompt__question")
+        .annotate(count=Count("pk"))
+        .order_by("school_class__name", "prompt_id")
+    )
+    return {
+        "new_feedback": [
+            {
+                "class_pk": row["assignment__school_class_id"],
+                "class_name": row["assignment__school_class__name"],
+                "prompt_pk": row["prompt_id"],
+                "question": row["prompt__question"],
+                "count": row["count"],
+            }
+            for row in feedback_rows
+        ],
+        "new_feedback_count": sum(row["count"] for row in feedback_rows),
+        "new_replies": [
+            {
+                "class_pk": row["school_class_id"],
+                "class_name": row["school_class__name"],
+                "prompt_pk": row["prompt_id"],
+                "question": row["prompt__question"],
+                "count": row["count"],
+            }
+            for row in reply_rows
+        ],
+        "new_replies_count": sum(row["count"] for row in reply_rows),
+    }
 
 
 def post_visible_to(post: Post, user) -> bool:
@@ -218,11 +298,21 @@ def answers_for_progress(sender, *, classes, students, lessons, **kwargs) -> Res
     return Responses(classes=classes, students=students, lessons=lessons)
 
 
+@dataclass
+class ResponseCell:
+    """One student's answer to one prompt on the responses page, and the feedback on it."""
+
+    prompt: object
+    posts: list
+    feedback: Feedback | None = None
+    form: object = None  # the feedback form, set by the page for the students it shows
+    number: int | None = None  # the prompt's place in the assignment (“Prompt 2”)
+
+
 def assignment_responses(assignment) -> tuple[list, list[dict]]:
-    """(prompts, rows): each row a student with their posts per prompt, in fixed queries."""
-    prompts = list(assignment.required_prompts.filter(is_published=True)) or list(
-        assignment.lesson.prompts.published()
-    )
+    """(prompts, rows): each row a student with, per prompt, their posts and the feedback on
+    them (drafts included: this is the teachers' view), in fixed queries."""
+    prompts = assignment_prompts(assignment)
     students = [
         enrolment.student
         for enrolment in Enrolment.objects.filter(
@@ -242,14 +332,35 @@ def assignment_responses(assignment) -> tuple[list, list[dict]]:
     by_author: dict[int, dict[int, list[Post]]] = {}
     for post in posts:
         by_author.setdefault(post.author_id, {}).setdefault(post.prompt_id, []).append(post)
+    feedback = {
+        (item.student_id, item.prompt_id): item
+        for item in Feedback.objects.filter(assignment=assignment, prompt__in=prompts)
+    }
     rows = []
     for student in students:
         mine = by_author.get(student.pk, {})
+        cells = []
+        for number, prompt in enumerate(prompts, start=1):
+            item = feedback.get((student.pk, prompt.pk))
+            if item is not None:
+                item.assignment = assignment  # for its mark, without a query each
+            cells.append(
+                ResponseCell(
+                    prompt=prompt, posts=mine.get(prompt.pk, []), feedback=item, number=number
+                )
+            )
         rows.append(
             {
                 "student": student,
-                "cells": [(prompt, mine.get(prompt.pk, [])) for prompt in prompts],
+                "cells": cells,
                 "has_responded": all(mine.get(prompt.pk) for prompt in prompts),
             }
         )
     return prompts, rows
+
+
+def assignment_prompts(assignment) -> list:
+    """The prompts an assignment asks about: its required ones, or else all its lesson's."""
+    return list(assignment.required_prompts.filter(is_published=True)) or list(
+        assignment.lesson.prompts.published()
+    )

@@ -1,4 +1,5 @@
-"""Writing to a discussion: posting, replying, editing, deleting and moderating.
+"""Writing to a discussion: posting, replying, editing, deleting and moderating; teachers'
+feedback on students' answers; recording that a student has read a thread.
 
 Each function checks who may do it through the same queryset methods the views use, so a
 crafted request gets the same answer as a page: nothing changes.
@@ -12,9 +13,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from classroom.models import SchoolClass
+from classroom.models import Assignment, Enrolment, SchoolClass
 
-from .models import MAX_POST_LENGTH, Post
+from .models import MAX_POST_LENGTH, Feedback, Post, ThreadVisit
 from .text import clean_text
 
 
@@ -144,3 +145,140 @@ def post_moderate(*, post: Post, moderator, action: str) -> Post:
         setattr(post, field, value)
     post.save(update_fields=list(changes))
     return post
+
+
+# Feedback ---------------------------------------------------------------------------------------
+
+
+def can_give_feedback(user, assignment: Assignment) -> bool:
+    """The assignment's class's teachers (co-teachers too) and superusers; no one else."""
+    return Assignment.objects.for_teacher(user).filter(pk=assignment.pk).exists()
+
+
+def _check_feedback_target(*, teacher, assignment: Assignment, student, prompt) -> None:
+    if not can_give_feedback(teacher, assignment):
+        raise PermissionDenied("Only the class's teachers can give feedback on its work.")
+    if assignment.school_class.is_archived:
+        raise PermissionDenied("This class is archived, so its work is read-only.")
+    if not Enrolment.objects.filter(
+        school_class_id=assignment.school_class_id, student=student
+    ).exists():
+        raise PermissionDenied("That student is not in this class.")
+    if prompt.lesson_id != assignment.lesson_id:
+        raise PermissionDenied("That prompt is not part of this assignment.")
+
+
+def _ordered_levels(assignment: Assignment, levels: dict[str, str]) -> list[dict]:
+    """The chosen levels in the rubric's order; a criterion left unchosen is left out, one the
+    rubric does not have is kept so that validation names it."""
+    chosen = {criterion: level for criterion, level in levels.items() if level}
+    rubric = assignment.rubric if isinstance(assignment.rubric, list) else []
+    ordered = []
+    for row in rubric:
+        criterion = row.get("criterion") if isinstance(row, dict) else None
+        if criterion in chosen:
+            ordered.append({"criterion": criterion, "level": chosen.pop(criterion)})
+    ordered += [{"criterion": criterion, "level": level} for criterion, level in chosen.items()]
+    return ordered
+
+
+@transaction.atomic
+def feedback_save(
+    *,
+    teacher,
+    assignment: Assignment,
+    student,
+    prompt,
+    comment: str,
+    points: int | None = None,
+    levels: dict[str, str] | None = None,
+) -> Feedback:
+    """Write or change the feedback on ``student``'s answer to ``prompt``.
+
+    New feedback is a draft until returned. Changing returned feedback keeps it returned,
+    records when it was revised and shows it to the student as new again. Saving the same
+    thing twice (a double submit) changes nothing.
+    """
+    _check_feedback_target(teacher=teacher, assignment=assignment, student=student, prompt=prompt)
+    comment = clean_text(comment or "").strip()
+    ordered = _ordered_levels(assignment, levels or {})
+    feedback = (
+        Feedback.objects.select_for_update()
+        .filter(assignment=assignment, student=student, prompt=prompt)
+        .first()
+    )
+    if feedback is None:
+        feedback = Feedback(assignment=assignment, student=student, prompt=prompt)
+    elif (feedback.comment, feedback.points, feedback.levels) == (comment, points, ordered):
+        return feedback
+    now = timezone.now()
+    feedback.comment, feedback.points, feedback.levels = comment, points, ordered
+    feedback.author = teacher
+    feedback.updated_at = now
+    if feedback.is_returned:
+        feedback.revised_at = now
+        feedback.seen_at = None
+    # The related objects come from scoped querysets already; the database guards uniqueness.
+    feedback.full_clean(
+        exclude=["assignment", "student", "prompt", "author"], validate_constraints=False
+    )
+    try:
+        with transaction.atomic():
+            feedback.save()
+    except IntegrityError:
+        if feedback.pk is not None:
+            raise
+        # The same first save arrived twice at once; the other request made it: update that.
+        return feedback_save(
+            teacher=teacher,
+            assignment=assignment,
+            student=student,
+            prompt=prompt,
+            comment=comment,
+            points=points,
+            levels=levels,
+        )
+    return feedback
+
+
+@transaction.atomic
+def feedback_return(*, teacher, feedback: Feedback) -> Feedback:
+    """Show a draft to its student. Returning it again (a double submit) changes nothing."""
+    if not can_give_feedback(teacher, feedback.assignment):
+        raise PermissionDenied("Only the class's teachers can return its feedback.")
+    Feedback.objects.filter(pk=feedback.pk, returned_at__isnull=True).update(
+        returned_at=timezone.now()
+    )
+    feedback.refresh_from_db(fields=["returned_at", "seen_at"])
+    return feedback
+
+
+@transaction.atomic
+def feedback_return_all(*, teacher, assignment: Assignment) -> int:
+    """Return every draft of the assignment at once; returns how many were returned."""
+    if not can_give_feedback(teacher, assignment):
+        raise PermissionDenied("Only the class's teachers can return its feedback.")
+    return (
+        Feedback.objects.filter(assignment=assignment).drafts().update(returned_at=timezone.now())
+    )
+
+
+def feedback_mark_seen(*, student, school_class: SchoolClass, prompt) -> int:
+    """The student has been shown their returned feedback in this thread: it is no longer new."""
+    return (
+        Feedback.objects.filter(
+            student=student, assignment__school_class=school_class, prompt=prompt
+        )
+        .unseen()
+        .update(seen_at=timezone.now())
+    )
+
+
+def thread_visit_record(*, user, school_class: SchoolClass, prompt) -> None:
+    """Remember when ``user`` last read this thread (one upsert), for their “new replies”."""
+    ThreadVisit.objects.bulk_create(
+        [ThreadVisit(user=user, school_class=school_class, prompt=prompt, seen_at=timezone.now())],
+        update_conflicts=True,
+        unique_fields=["user", "school_class", "prompt"],
+        update_fields=["seen_at"],
+    )

@@ -17,4 +17,14 @@ urlpatterns = [
         views.assignment_responses_csv,
         name="responses_csv",
     ),
+    path(
+        "assignments/<int:pk>/students/<int:student_id>/prompts/<int:prompt_pk>/feedback/",
+        views.feedback,
+        name="feedback",
+    ),
+    path(
+        "assignments/<int:pk>/feedback/return-all/",
+        views.feedback_return_all,
+        name="feedback_return_all",
+    ),
 ]

@@ -27,7 +27,7 @@ from classroom.selectors import (
     student_assignments,
 )
 from classroom.services import progress_record_open
-from discussions.selectors import lesson_discussions
+from discussions.selectors import lesson_discussions, student_news
 from lessons.catalogue import lesson_checks, lesson_prompts, published_lessons
 from lessons.models import Lesson
 from lessons.rendering import lesson_html
@@ -64,6 +64,7 @@ def dashboard(request):
             "classes": classes,
             "to_do": [(a, cell) for a, cell in rows if not cell.is_done],
             "done": [(a, cell) for a, cell in rows if cell.is_done],
+            **student_news(user),
         }
         return render(request, "classroom/dashboard_student.html", context)
     classes = (

@@ -5,7 +5,7 @@ from __future__ import annotations
 from accounts.models import User
 from annotations.models import Annotation, Reply
 from classroom.models import Enrolment, ReadingProgress
-from discussions.models import Post
+from discussions.models import Feedback, Post
 
 
 def student_data(student: User, *, classes=None) -> dict:
@@ -17,6 +17,13 @@ def student_data(student: User, *, classes=None) -> dict:
     enrolments = Enrolment.objects.filter(student=student).select_related("school_class")
     progress = ReadingProgress.objects.filter(student=student).select_related("lesson")
     posts = Post.objects.filter(author=student).select_related("school_class", "prompt__lesson")
+    # Feedback once returned: a draft is the teacher's unfinished work until then.
+    feedback = (
+        Feedback.objects.filter(student=student)
+        .returned()
+        .select_related("assignment__school_class", "assignment__lesson", "prompt", "author")
+        .order_by("returned_at", "pk")
+    )
     annotations = Annotation.objects.filter(author=student).select_related(
         "school_class", "lesson"
     )
@@ -27,6 +34,7 @@ def student_data(student: User, *, classes=None) -> dict:
         replies = replies.filter(annotation__school_class__in=classes)
         enrolments = enrolments.filter(school_class__in=classes)
         posts = posts.filter(school_class__in=classes)
+        feedback = feedback.filter(assignment__school_class__in=classes)
     return {
         "account": {
             "username": student.username,
@@ -91,5 +99,21 @@ def student_data(student: User, *, classes=None) -> dict:
                 "created_at": reply.created_at,
             }
             for reply in replies
+        ],
+        "feedback": [
+            {
+                "class": str(item.assignment.school_class),
+                "lesson": item.assignment.lesson.title,
+                "prompt": item.prompt.question,
+                "teacher": item.author.display_name if item.author else "",
+                "comment": item.comment,
+                "mark": " · ".join(item.mark_parts),
+                "points": item.points,
+                "rubric_levels": item.levels,
+                "returned_at": item.returned_at,
+                "updated_at": item.revised_at,
+                "seen_at": item.seen_at,
+            }
+            for item in feedback
         ],
     }

