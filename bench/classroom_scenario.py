@@ -416,6 +416,7 @@ def run_scenario(stack: Stack, data: dict, args) -> tuple[Run, dict]:
         "took": done_at - args.bell_at,
         "before": window(run.records, args.bell_at - 10, args.bell_at, exclude_class=bell_class),
         "during": window(run.records, args.bell_at, done_at, exclude_class=bell_class),
+        "after": window(run.records, args.bell_at, args.bell_at + 10, exclude_class=bell_class),
     }
     return run, impact
 
@@ -526,7 +527,9 @@ def scenario_report(run, impact, args, head, elapsed, data) -> int:
         f"{args.bell_at:.0f} s: {impact['signed_in']} of 30 signed in, the last "
         f"{impact['took']:.1f} s after the bell. Everyone else's pages (sign-ins excluded): in "
         f"the 10 s before, {describe_window(impact['before'])}; while that class signed in, "
-        f"{describe_window(impact['during'])}.",
+        f"{describe_window(impact['during'])}; in the 10 s after the bell (that class signing "
+        f"in and opening its dashboard, lesson and discussions), "
+        f"{describe_window(impact['after'])}.",
         *error_lines(run.records),
     ]
     passed = not errors and check["ok"] and len(run.signed_in_at) == students

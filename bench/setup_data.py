@@ -411,6 +411,8 @@ def ensure_drill(lessons, *, reset: bool) -> dict:
         "post_url": thread_path(school_class.pk, prompt.pk) + "post/",
         "posts": [{"pk": post.pk, "body": post.body} for post in seeded],
         "enrolments": {name: enrolments.get(users[name].pk) for name in student_names},
+        "student_pks": {name: users[name].pk for name in student_names},
+        "home_url": f"/admin/classroom/schoolclass/{school_class.pk}/home/",
         "change_url": f"/admin/classroom/schoolclass/{school_class.pk}/change/",
         "new_assignment": {
             "lesson_pk": lessons[1].pk,

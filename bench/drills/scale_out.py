@@ -6,11 +6,11 @@ one PostgreSQL database and one Redis for the cache and sessions):
 1. A change made through app server A is seen on the very next request through app server B,
    for three changes a teacher makes with the site's real forms (CSRF token and all):
    hiding a post (the thread's moderation form), removing a student from a class (the class's
-   admin change form, the roster row's "Delete" box) and creating an assignment (the admin's
-   "Add assignment" form). Nothing either server cached may show the old state.
-2. Sessions survive restarting an app server: with A stopped, nginx sends every request to B
-   and the students stay signed in; A started again knows the same sessions, and so does B
-   after its own restart.
+   admin home page, "Remove … from the class" and its confirmation) and creating an assignment
+   (the admin's "Add assignment" form). Nothing either server cached may show the old state.
+2. Sessions survive restarting an app server (a rolling restart): with A stopped, nginx sends
+   every request to B and the students stay signed in; A started again knows the same sessions
+   and is back in nginx's rotation within seconds; then the same for B.
 3. Losing Redis makes pages slower, not errors: wrk loads lessons, dashboards and threads as
    70 different students through nginx for 30 s; Redis is stopped at 10 s and started again
    (empty) at 20 s. PASS needs zero 5xx and zero redirects to the sign-in page (sessions are
@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import re
 import sys
 import threading
 import time
@@ -105,18 +106,36 @@ def remove_a_student(stack, drill, teacher, removed, checks: Checks) -> None:
         before.status == 200,
         seen(before, "B"),
     )
-    enrolment = str(drill["enrolments"][drill["students"][-1]])
-    page = teacher.get(drill["change_url"], base_url=a)
-    form = next(
-        form
-        for form in parse_forms(page.body)
-        if any(name.endswith("-id") and value == enrolment for name, value in form.fields)
-    )
-    row = next(n for n, v in form.fields if n.endswith("-id") and v == enrolment)
-    form.fill_map({row.removesuffix("-id") + "-DELETE": "on"})
-    answer = teacher.submit(form, drill["change_url"], button="_save", base_url=a)
+    username = drill["students"][-1]
+    home = teacher.get(drill["home_url"], base_url=a)
+    pk = drill["student_pks"][username]
+    link = re.search(rf'href="([^"]*/students/{pk}/remove/)"', home.body)
+    if link:
+        # The class's home page: "Remove … from the class", then the confirmation's button.
+        confirm_path = link.group(1)
+        page = teacher.get(confirm_path, base_url=a)
+        form = next(
+            f
+            for f in parse_forms(page.body)
+            if f.method == "post" and (not f.action or f.action.endswith("/remove/"))
+        )
+        answer = teacher.submit(form, confirm_path, base_url=a)
+        how = "the class home page's Remove link and its confirmation"
+    else:
+        # Older admin: the roster inline's Delete box on the class's change form.
+        enrolment = str(drill["enrolments"][username])
+        page = teacher.get(drill["change_url"], base_url=a)
+        form = next(
+            f
+            for f in parse_forms(page.body)
+            if any(n.endswith("-id") and v == enrolment for n, v in f.fields)
+        )
+        row = next(n for n, v in form.fields if n.endswith("-id") and v == enrolment)
+        form.fill_map({row.removesuffix("-id") + "-DELETE": "on"})
+        answer = teacher.submit(form, drill["change_url"], button="_save", base_url=a)
+        how = "the roster row's Delete box and Save"
     checks.add(
-        "remove a student: the roster row's Delete box and Save, in the admin through A",
+        f"remove a student: {how}, in the admin through A",
         answer.status == 302 and answer.app_server == "1",
         seen(answer, "A") + f" → {answer.location}",
     )
@@ -178,6 +197,8 @@ def create_an_assignment(stack, drill, teacher, student, checks: Checks) -> None
 
 
 def restart_each_server(stack, students: list[Browser], checks: Checks) -> None:
+    """A rolling restart: stop one server, use the site, start it, wait until nginx sends it
+    requests again, then the other one."""
     for index, name in ((0, "A"), (1, "B")):
         other = "2" if index == 0 else "1"
         stack.stop_app(index)
@@ -198,20 +219,21 @@ def restart_each_server(stack, students: list[Browser], checks: Checks) -> None:
             all(r.status == 200 for r in back),
             ", ".join(sorted({seen(r, name) for r in back})),
         )
-    # nginx leaves a server that failed alone for fail_timeout (2 s here), then tries it again.
-    began, spread = time.monotonic(), []
-    while time.monotonic() - began < 10:
-        spread += [students[0].get("/dashboard/") for _ in range(4)]
-        if {r.app_server for r in spread[-4:]} == {"1", "2"}:
-            break
-        time.sleep(0.5)
-    servers = sorted({r.app_server for r in spread[-4:]})
-    checks.add(
-        "both back: nginx spreads requests over both servers again",
-        all(r.status == 200 for r in spread) and servers == ["1", "2"],
-        f"{len(spread)} requests, all 200: {all(r.status == 200 for r in spread)}; both "
-        f"servers answering again {time.monotonic() - began:.1f} s after the restart",
-    )
+        # nginx leaves a server that failed alone for fail_timeout (2 s here), then tries it
+        # again; the next server may only be stopped once both answer.
+        began, spread = time.monotonic(), []
+        while time.monotonic() - began < 10:
+            spread += [students[0].get("/dashboard/") for _ in range(4)]
+            if {r.app_server for r in spread[-4:]} == {"1", "2"}:
+                break
+            time.sleep(0.5)
+        servers = sorted({r.app_server for r in spread[-4:]})
+        checks.add(
+            f"{name} back in nginx's rotation: requests spread over both servers again",
+            all(r.status == 200 for r in spread) and servers == ["1", "2"],
+            f"{len(spread)} requests, all 200: {all(r.status == 200 for r in spread)}; both "
+            f"servers answering {time.monotonic() - began:.1f} s after the restart",
+        )
 
 
 # 3. Redis lost under load ------------------------------------------------------------------------
