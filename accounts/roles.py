@@ -33,6 +33,13 @@ TEACHER_PERMISSIONS = {
         "view_readingprogress",
     ],
     "accounts": ["view_user", "change_user", "export_student", "erase_student"],
+    "annotations": [
+        "view_annotation",
+        "change_annotation",
+        "view_classsettings",
+        "add_classsettings",
+        "change_classsettings",
+    ],
 }
 
 SCHOOL_ADMINISTRATORS_GROUP = "School administrators"

@@ -62,9 +62,7 @@ def pages(client, school, student, teacher, superuser):
         yield name, client.get(reverse(name, args=args))
 
 
-def test_main_pages_are_valid_html(
-    client, school, student, teacher, superuser, tmp_path, settings
-):
+def test_main_pages_are_valid_html(client, school, student, teacher, superuser, tmp_path, settings):
     command = checker()
     files = {}
     for name, response in pages(client, school, student, teacher, superuser):

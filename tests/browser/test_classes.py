@@ -102,6 +102,10 @@ def test_reaching_the_end_of_the_reading_marks_it_finished(page, live_server, st
     sign_in(page, live_server, student.username, PASSWORD)
     page.goto(f"{live_server.url}{lesson.get_absolute_url()}")
     expect(page.locator("#finish")).to_contain_text("I’ve finished reading")
+    # Reaching the end counts once the lesson has been open for its reading time.
+    ReadingProgress.objects.filter(student=student).update(
+        opened_at=timezone.now() - datetime.timedelta(minutes=10)
+    )
     page.locator(".reading-end").scroll_into_view_if_needed()
     expect(page.locator("#finish")).to_contain_text("You have read this lesson to the end")
     assert ReadingProgress.objects.get(student=student, lesson=lesson).finished_at is not None
