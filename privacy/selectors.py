@@ -24,9 +24,7 @@ def student_data(student: User, *, classes=None) -> dict:
         .select_related("assignment__school_class", "assignment__lesson", "prompt", "author")
         .order_by("returned_at", "pk")
     )
-    annotations = Annotation.objects.filter(author=student).select_related(
-        "school_class", "lesson"
-    )
+    annotations = Annotation.objects.filter(author=student).select_related("school_class", "lesson")
     replies = Reply.objects.filter(author=student).select_related("annotation__school_class")
     if classes is not None:
         # A private annotation is its author's alone: never in a teacher's export.
