@@ -16,6 +16,9 @@ from django.db.models import Max
 from django.utils import timezone
 
 from classroom.models import SchoolClass
+
+# One rule for who moderates a class, and what moderating does, for posts and annotations.
+from discussions.services import MODERATION_ACTIONS, can_moderate
 from discussions.text import clean_text
 from lessons.models import Lesson, Paragraph
 
@@ -30,10 +33,6 @@ def can_annotate(user, school_class: SchoolClass) -> bool:
         not school_class.is_archived
         and SchoolClass.objects.visible_to(user).filter(pk=school_class.pk).exists()
     )
-
-
-def can_moderate(user, school_class: SchoolClass) -> bool:
-    return SchoolClass.objects.taught_by(user).filter(pk=school_class.pk).exists()
 
 
 def validate_note(text: str, *, required: bool = True) -> str:
@@ -229,16 +228,6 @@ def annotation_delete(*, annotation: Annotation, user) -> Annotation:
             update_fields=["is_deleted", "deleted_at", "body", "is_pinned", "is_exemplary"]
         )
     return annotation
-
-
-MODERATION_ACTIONS = {
-    "hide": {"is_hidden": True},
-    "unhide": {"is_hidden": False},
-    "pin": {"is_pinned": True},
-    "unpin": {"is_pinned": False},
-    "feature": {"is_exemplary": True},
-    "unfeature": {"is_exemplary": False},
-}
 
 
 def annotation_moderate(*, annotation: Annotation, moderator, action: str) -> Annotation:

@@ -22,9 +22,7 @@ from django.db.models.functions import Lower
 from accounts.models import User
 
 from .models import Enrolment, SchoolClass
-from .services import readable_password
-
-FIRST_PASSWORD_HASHER = "argon2-first"
+from .services import FIRST_PASSWORD_HASHER, readable_password
 
 ROSTER_MAX_BYTES = 512 * 1024
 ROSTER_MAX_ROWS = 1000

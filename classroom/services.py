@@ -217,8 +217,8 @@ def check_answer(*, student: User, question, choice: int) -> CheckAnswer:
 # Students made by a teacher (one at a time here, or many by roster import) ----------------------
 
 # The cheaper Argon2id of accounts.hashers, for passwords the site makes and prints on a slip:
-# the student must replace it at first sign-in (User.must_change_password). The same name as
-# rosters.FIRST_PASSWORD_HASHER, which imports this module and so cannot be imported from here.
+# the student must replace it at first sign-in (User.must_change_password). Used here and by a
+# roster import (classroom.rosters).
 FIRST_PASSWORD_HASHER = "argon2-first"
 
 USERNAME_MAX_LENGTH = 150
